@@ -1,0 +1,279 @@
+"""The access policy: the one place that decides who may see or change what.
+
+Views never check roles themselves; they call `may()` or `get_or_deny()`. Registry facts
+(names, populations, the map) are public; everything about people, history and a
+municipality's own work is private to that municipality and the people it works with.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+
+class Perm(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    VIEW_PEOPLE = "view_people"
+    MANAGE_PEOPLE = "manage_people"
+    VIEW_HISTORY = "view_history"
+    SCORE = "score"
+    MANAGE = "manage"
+    ACCEPT = "accept"
+    EDIT_PLAN = "edit_plan"
+    EDIT_PROFILE = "edit_profile"
+
+
+MFA_ROLES_MUNICIPAL = {"coordinator"}
+MFA_ROLES_ORGANISATION = {"network_coordinator", "platform_admin"}
+
+
+class Roles:
+    """A user's roles, loaded once per request (two queries)."""
+
+    def __init__(self, user):
+        self.municipal = {}
+        self.organisation = {}
+        self.coordinated_municipality_ids = set()
+        self.is_admin = bool(user.is_authenticated and user.is_superuser)
+        if not user.is_authenticated:
+            return
+        for municipality_id, role in user.municipal_roles.values_list("municipality_id", "role"):
+            self.municipal.setdefault(municipality_id, set()).add(role)
+        for organisation_id, role in user.organisation_roles.values_list("organisation_id", "role"):
+            self.organisation.setdefault(organisation_id, set()).add(role)
+        if any("platform_admin" in roles for roles in self.organisation.values()):
+            self.is_admin = True
+        coordinated = [o for o, roles in self.organisation.items() if "network_coordinator" in roles]
+        if coordinated:
+            from mreza.registry.models import Membership
+
+            self.coordinated_municipality_ids = set(
+                Membership.objects.filter(organisation_id__in=coordinated).values_list("municipality_id", flat=True)
+            )
+
+    def in_municipality(self, municipality_id, *roles):
+        held = self.municipal.get(municipality_id, set())
+        return bool(held & set(roles)) if roles else bool(held)
+
+    def in_organisation(self, organisation_id, *roles):
+        held = self.organisation.get(organisation_id, set())
+        return bool(held & set(roles)) if roles else bool(held)
+
+    @property
+    def needs_mfa(self):
+        return (
+            self.is_admin
+            or any(r & MFA_ROLES_MUNICIPAL for r in self.municipal.values())
+            or any(r & MFA_ROLES_ORGANISATION for r in self.organisation.values())
+        )
+
+    @property
+    def is_network_coordinator(self):
+        return any("network_coordinator" in r for r in self.organisation.values())
+
+
+def roles_of(user):
+    cached = getattr(user, "_mreza_roles", None)
+    if cached is None:
+        cached = Roles(user)
+        if user.is_authenticated:
+            user._mreza_roles = cached
+    return cached
+
+
+def _municipality_rule(user, perm, municipality):
+    if perm == Perm.VIEW:
+        return True
+    roles = roles_of(user)
+    if roles.is_admin:
+        return True
+    if perm == Perm.VIEW_PEOPLE:
+        return roles.in_municipality(municipality.pk) or municipality.pk in roles.coordinated_municipality_ids
+    if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
+        return roles.in_municipality(municipality.pk, "coordinator")
+    return False
+
+
+def _organisation_rule(user, perm, organisation):
+    if perm == Perm.VIEW:
+        return True
+    roles = roles_of(user)
+    if roles.is_admin:
+        return True
+    if perm == Perm.VIEW_PEOPLE:
+        return roles.in_organisation(organisation.pk)
+    if perm == Perm.MANAGE_PEOPLE:
+        return roles.in_organisation(organisation.pk, "network_coordinator")
+    return False
+
+
+def _audit_rule(user, perm, entry):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return True
+    return perm == Perm.VIEW and entry.municipality_id is not None and roles.in_municipality(
+        entry.municipality_id, "coordinator"
+    )
+
+
+def group_role(user, assessment):
+    """The user's role in the assessment's self-assessment group, or None (one query, cached)."""
+    if not user.is_authenticated:
+        return None
+    cache = assessment.__dict__.setdefault("_group_roles", {})
+    if user.pk not in cache:
+        cache[user.pk] = assessment.members.filter(user=user).values_list("role", flat=True).first()
+    return cache[user.pk]
+
+
+def _assessment_rule(user, perm, assessment):
+    """Assessments are private to their group, the coordinator and management; never to other municipalities."""
+    roles = roles_of(user)
+    if roles.is_admin:
+        return perm != Perm.SCORE or group_role(user, assessment) is not None
+    municipality_id = assessment.municipality_id
+    is_coordinator = roles.in_municipality(municipality_id, "coordinator")
+    is_management = roles.in_municipality(municipality_id, "management")
+    member_role = group_role(user, assessment)
+    if perm == Perm.VIEW:
+        return member_role is not None or is_coordinator or is_management
+    if perm == Perm.SCORE:
+        return member_role is not None and assessment.status == "scoring"
+    if perm == Perm.MANAGE:
+        return member_role in ("leader", "administrator") or is_coordinator
+    if perm == Perm.ACCEPT:
+        return is_management
+    if perm == Perm.EDIT_PLAN:
+        return member_role in ("leader", "administrator") or is_coordinator or is_management
+    if perm == Perm.EDIT_PROFILE:
+        return is_coordinator or is_management
+    return False
+
+
+def _profile_rule(user, perm, profile):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return True
+    own = roles.in_municipality(profile.municipality_id, "coordinator", "management")
+    if perm != Perm.VIEW:
+        return own
+    if own or roles.in_municipality(profile.municipality_id):
+        return True
+    if profile.sharing == "public":
+        return True
+    return profile.sharing == "coordinators" and roles.is_network_coordinator
+
+
+def _round_rule(user, perm, round_):
+    """Grouping rounds belong to the coordinating organisation; a municipality sees only its own part,
+    through its invitations, never the round."""
+    roles = roles_of(user)
+    return roles.is_admin or roles.in_organisation(round_.organisation_id, "network_coordinator")
+
+
+def _network_rule(user, perm, network):
+    roles = roles_of(user)
+    if roles.is_admin or roles.in_organisation(network.round.organisation_id, "network_coordinator"):
+        return True
+    if perm != Perm.VIEW:
+        return False
+    member_ids = getattr(network, "_member_ids", None)
+    if member_ids is None:
+        member_ids = network._member_ids = set(network.memberships.values_list("municipality_id", flat=True))
+    return any(roles.in_municipality(m) for m in member_ids)
+
+
+def _answer_rule(user, perm, answerable):
+    """Answering a network place or a partnership side: the municipality's coordinator or management."""
+    roles = roles_of(user)
+    municipality_ids = getattr(answerable, "answering_municipality_ids", lambda: [answerable.municipality_id])()
+    if perm == Perm.VIEW:
+        return roles.is_admin or any(roles.in_municipality(m) for m in municipality_ids)
+    return any(roles.in_municipality(m, "coordinator", "management") for m in municipality_ids)
+
+
+def _rules():
+    from mreza.assessment.models import Assessment, LearningProfile
+    from mreza.core.models import AuditEntry
+    from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
+    from mreza.registry.models import Municipality, Organisation
+
+    return {Municipality: _municipality_rule, Organisation: _organisation_rule, AuditEntry: _audit_rule,
+            Assessment: _assessment_rule, LearningProfile: _profile_rule, GroupingRound: _round_rule,
+            Network: _network_rule, NetworkMembership: _answer_rule, Partnership: _answer_rule}
+
+
+def may(user, perm, obj):
+    rule = _rules().get(type(obj))
+    if rule is None:
+        # Private by default: an object type without a rule is visible to administrators only.
+        return roles_of(user).is_admin
+    return rule(user, Perm(perm), obj)
+
+
+def get_or_deny(user, perm, queryset, **lookup):
+    """The object, or 404 if the user may not even see it, or 403 if they may see but not do `perm`."""
+    obj = get_object_or_404(queryset, **lookup)
+    if not may(user, Perm.VIEW, obj):
+        raise Http404
+    if perm != Perm.VIEW and not may(user, perm, obj):
+        raise PermissionDenied
+    return obj
+
+
+def require_admin(user):
+    if not roles_of(user).is_admin:
+        raise PermissionDenied
+
+
+def assessments_visible_to(user, queryset):
+    """The assessments a user may open: their groups', and their municipalities' as coordinator or management."""
+    from django.db.models import Q
+
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    managed = [m for m, r in roles.municipal.items() if r & {"coordinator", "management"}]
+    return queryset.filter(Q(members__user=user) | Q(municipality_id__in=managed)).distinct()
+
+
+def profiles_visible_to(user, queryset):
+    from django.db.models import Q
+
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    visible = Q(sharing="public") | Q(municipality_id__in=list(roles.municipal))
+    if roles.is_network_coordinator:
+        visible |= Q(sharing="coordinators")
+    return queryset.filter(visible)
+
+
+def entry_visible(user, entry, assessment, submitted_by):
+    """An assessor's entries are theirs alone until they submit; then the group's leaders see them."""
+    if entry.assessor_id == user.pk:
+        return True
+    return entry.assessor_id in submitted_by and may(user, Perm.MANAGE, assessment)
+
+
+def rounds_visible_to(user, queryset):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    coordinated = [o for o, r in roles.organisation.items() if "network_coordinator" in r]
+    return queryset.filter(organisation_id__in=coordinated)
+
+
+def answering_municipalities(user):
+    """Municipalities whose invitations this user may answer."""
+    return [m for m, r in roles_of(user).municipal.items() if r & {"coordinator", "management"}]
+
+
+def audit_entries_visible_to(user, queryset):
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
+    return queryset.filter(municipality_id__in=coordinated)

@@ -1,0 +1,120 @@
+"""Every change to domain data is recorded: who, when, old and new values.
+
+Models opt in by inheriting AuditedModel. The actor comes from a context variable that
+AuditActorMiddleware sets per request and management commands set with `acting_as`.
+"""
+
+import contextvars
+import datetime
+import decimal
+from contextlib import contextmanager
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+
+_actor = contextvars.ContextVar("mreza_audit_actor", default=(None, ""))
+
+# Bookkeeping fields that change on every save and say nothing to a reader.
+IGNORED_FIELDS = {"search_key", "version", "password", "last_login"}
+
+
+@contextmanager
+def acting_as(user=None, label=""):
+    """Attribute changes made inside the block to `user` (or to a labelled system process)."""
+    token = _actor.set((user, label))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor():
+    return _actor.get()
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance):
+    # Deferred fields (from .only()) are left out: reading them would query the database.
+    deferred = instance.get_deferred_fields()
+    return {
+        field.attname: _plain(field.value_from_object(instance))
+        for field in instance._meta.concrete_fields
+        if field.attname not in IGNORED_FIELDS and not field.primary_key and field.attname not in deferred
+    }
+
+
+class AuditedModel(models.Model):
+    """Remembers its values as loaded, so a save can record what changed."""
+
+    # Attribute naming the municipality a change belongs to (for the coordinator's history).
+    audit_scope_field = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = snapshot(instance)
+        return instance
+
+    def audit_scope(self):
+        return getattr(self, self.audit_scope_field) if self.audit_scope_field else None
+
+
+def _record(instance, action, changes):
+    from django.contrib.contenttypes.models import ContentType
+
+    from mreza.core.models import AuditEntry
+
+    user, label = current_actor()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    AuditEntry.objects.create(
+        actor=user,
+        actor_label=label or (user.get_username() if user else ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        municipality_id=instance.audit_scope(),
+        changes=changes,
+    )
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, AuditedModel):
+        return
+    new = snapshot(instance)
+    if created:
+        changes = {k: [None, v] for k, v in new.items() if v not in (None, "")}
+        action = "create"
+    else:
+        old = getattr(instance, "_audit_loaded", {})
+        update_fields = kwargs.get("update_fields")
+        keys = new.keys() if not update_fields else [k for k in new if k.removesuffix("_id") in update_fields
+                                                      or k in update_fields]
+        changes = {k: [old.get(k), new[k]] for k in keys if k in old and old[k] != new[k]}
+        action = "update"
+        if not changes:
+            return
+    _record(instance, action, changes)
+    instance._audit_loaded = new
+
+
+def _on_delete(sender, instance, **kwargs):
+    if isinstance(instance, AuditedModel):
+        old = getattr(instance, "_audit_loaded", None) or snapshot(instance)
+        _record(instance, "delete", {k: [v, None] for k, v in old.items() if v not in (None, "")})
+
+
+def connect_signals():
+    post_save.connect(_on_save, dispatch_uid="mreza_audit_save")
+    post_delete.connect(_on_delete, dispatch_uid="mreza_audit_delete")

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who")
+    )
+    # Kept even when the user is later removed, and names system processes (imports).
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)
+    action = models.CharField(_("what"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name=_("kind of record"))
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def readable_changes(self):
+        """(field label in the reader's language, old, new) for each change."""
+        model = self.content_type.model_class()
+        labels = {}
+        if model is not None:
+            for field in model._meta.concrete_fields:
+                labels[field.attname] = str(field.verbose_name)
+        return [(labels.get(name, name), values[0], values[1]) for name, values in self.changes.items()]

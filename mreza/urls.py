@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mreza.assessment.views import assessments as assessment_views
+from mreza.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("municipalities/<str:code>/assessments/new/", assessment_views.start, name="assessment_start"),
+    path("municipalities/", include("mreza.registry.urls")),
+    path("assessments/", include("mreza.assessment.urls")),
+    path("networks/", include("mreza.networks.urls")),
+    path("", include("mreza.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
