@@ -1,0 +1,38 @@
+import io
+
+from django.core.management import call_command
+
+from mreza.accounts.models import User
+from mreza.registry.models import Municipality
+
+
+def test_load_demo_loads_the_real_bih_registry(db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    ba = Municipality.objects.filter(country__code="BA")
+    assert ba.count() >= 144
+    assert ba.filter(region__code="BA-RS").count() == 64 or ba.filter(region__code="BA-RS").count() >= 62
+    assert ba.filter(type="district").count() == 1
+    assert Municipality.objects.search("banja luka").filter(code="BA-BANJA-LUKA").exists()
+    assert not ba.filter(latitude__isnull=True).exists()
+    assert "alice@mreza.demo" in out.getvalue()
+    # Re-running changes nothing and creates no duplicates.
+    call_command("load_demo", stdout=io.StringIO())
+    assert Municipality.objects.filter(country__code="BA").count() == ba.count()
+    assert User.objects.filter(email="alice@mreza.demo").count() == 1
+
+
+def test_generate_scale_data_is_reproducible(db):
+    call_command("generate_scale_data", "--municipalities", "120", "--users-per-municipality", "2", "--seed", "7",
+                 stdout=io.StringIO())
+    names = list(Municipality.objects.filter(code__startswith="SYN7-").order_by("code").values_list("name", flat=True))
+    assert len(names) == 120
+    assert User.objects.filter(email__endswith="@seed7.synthetic", email__startswith="u").count() == 240
+    from mreza.assessment.models import Assessment, LearningProfile
+
+    assessments = Assessment.objects.filter(municipality__code__startswith="SYN7-")
+    assert 15 < assessments.count() < 60 and all(a.members.count() == 5 for a in assessments[:5])
+    assert LearningProfile.objects.filter(municipality__code__startswith="SYN7-").count() == assessments.count()
+    call_command("generate_scale_data", "--municipalities", "120", "--seed", "7", "--replace", stdout=io.StringIO())
+    again = list(Municipality.objects.filter(code__startswith="SYN7-").order_by("code").values_list("name", flat=True))
+    assert again == names

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mreza.core.access import Perm, get_or_deny, may
+from mreza.core.models import AuditEntry
+from mreza.core.versioning import EditConflict, save_versioned
+from mreza.maps import available_countries, render_map
+from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
+from mreza.registry.models import Country, Membership, Municipality
+
+PAGE_SIZE = 50
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    municipalities = Municipality.objects.for_directory().order_by("name", "id")
+    if form.is_bound and form.is_valid():
+        municipalities = form.filter(municipalities)
+    page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    if request.htmx and request.htmx.target == "directory-results":
+        return render(request, "registry/_directory_results.html", context)
+    return render(request, "registry/directory.html", context)
+
+
+def _municipality(request, code, perm=Perm.VIEW):
+    return get_or_deny(request.user, perm, Municipality.objects.for_directory().select_related("part_of"), code=code)
+
+
+def profile(request, code):
+    municipality = _municipality(request, code)
+    memberships = Membership.objects.filter(municipality=municipality).select_related("organisation")
+    parts = list(municipality.parts.order_by("name").only("code", "name"))
+    point = _map_point(municipality)
+    from mreza.assessment.models import Assessment, LearningProfile
+    from mreza.core.access import assessments_visible_to, profiles_visible_to
+
+    assessments = assessments_visible_to(request.user, Assessment.objects.filter(municipality=municipality)) \
+        if request.user.is_authenticated else []
+    profiles = profiles_visible_to(request.user, LearningProfile.objects.filter(municipality=municipality)
+                                   .select_related("assessment"))
+    context = {
+        "assessments": assessments,
+        "profiles": profiles,
+        "municipality": municipality,
+        "memberships": memberships,
+        "parts": parts,
+        "can_view_people": may(request.user, Perm.VIEW_PEOPLE, municipality),
+        "can_change": may(request.user, Perm.CHANGE, municipality),
+        "can_view_history": may(request.user, Perm.VIEW_HISTORY, municipality),
+        "map_svg": _render_map([point], municipality.country.code, width=360, highlight=point["id"],
+                               title=_("Location of %(name)s") % {"name": municipality.name}) if point else "",
+    }
+    return render(request, "registry/profile.html", context)
+
+
+def _map_point(m):
+    if m.latitude is None or m.longitude is None:
+        return None
+    return {"id": m.code, "lat": m.latitude, "lon": m.longitude, "label": m.name, "url": f"/municipalities/{m.code}/",
+            "kind": m.type, "size": m.population or 0}
+
+
+def _render_map(points, country_code, *, title, **options):
+    if country_code not in available_countries():
+        return ""
+    labels = {
+        "title": title,
+        "desc": _("Each point is a municipality; select one to open its profile."),
+        "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "reset": _("Reset view"),
+    }
+    return render_map(points, countries=(country_code,), labels=labels,
+                      tile_url=settings.MREZA_MAP_TILE_URL or None, **options)
+
+
+def map_view(request):
+    countries = list(Country.objects.filter(municipalities__isnull=False).distinct().order_by("code"))
+    selected = request.GET.get("country") or (countries[0].code if countries else "BA")
+    rows = (
+        Municipality.objects.filter(country__code=selected, latitude__isnull=False)
+        .only("code", "name", "type", "latitude", "longitude", "population", "country_id")
+        .order_by("name")
+    )
+    points = []
+    for m in rows:
+        point = _map_point(m)
+        point["label"] = m.name
+        points.append(point)
+    svg = _render_map(points, selected, width=900, title=_("Map of municipalities"))
+    return render(request, "registry/map.html", {
+        "countries": countries, "selected": selected, "svg": svg, "count": len(points),
+        "types": Municipality.Type.choices,
+    })
+
+
+@login_required
+def people(request, code):
+    from mreza.accounts.models import Invitation, MunicipalRole
+
+    municipality = _municipality(request, code, Perm.VIEW_PEOPLE)
+    roles = MunicipalRole.objects.filter(municipality=municipality).select_related("user").order_by("user__full_name")
+    can_manage = may(request.user, Perm.MANAGE_PEOPLE, municipality)
+    invitations = (
+        Invitation.objects.filter(municipality=municipality, accepted_at__isnull=True).select_related("invited_by")
+        if can_manage else []
+    )
+    return render(request, "registry/people.html", {
+        "municipality": municipality, "roles": roles, "can_manage": can_manage, "invitations": invitations,
+    })
+
+
+@login_required
+def history(request, code):
+    municipality = _municipality(request, code, Perm.VIEW_HISTORY)
+    entries = AuditEntry.objects.filter(municipality_id=municipality.pk).select_related("actor", "content_type")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/history.html", {"municipality": municipality, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, code):
+    municipality = _municipality(request, code, Perm.CHANGE)
+    if request.method == "POST":
+        form = MunicipalityForm(request.POST, instance=municipality)
+        if form.is_valid():
+            try:
+                save_versioned(form.instance, ["website", "description"], form.cleaned_data["version"])
+            except EditConflict:
+                messages.error(request, _(
+                    "Someone else saved this page while you were editing it. Your text is kept below; "
+                    "compare it with the current version and save again."
+                ))
+                fresh = Municipality.objects.get(pk=municipality.pk)
+                data = request.POST.copy()
+                data["version"] = fresh.version
+                form = MunicipalityForm(data, instance=fresh)
+                return render(request, "registry/edit.html", {
+                    "municipality": fresh, "form": form, "conflict": True,
+                }, status=409)
+            messages.success(request, _("Saved."))
+            return redirect("registry:profile", code=municipality.code)
+    else:
+        form = MunicipalityForm(instance=municipality, initial={"version": municipality.version})
+    return render(request, "registry/edit.html", {"municipality": municipality, "form": form})
