@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mreza.assessment.texts import localized
+from mreza.core.audit import AuditedModel
+
+
+class Framework(AuditedModel):
+    """An assessment framework file as loaded; immutable once an assessment uses it."""
+
+    code = models.CharField(_("code"), max_length=40)
+    version = models.CharField(_("version"), max_length=20)
+    name = models.JSONField(_("name"))
+    data = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment framework")
+        verbose_name_plural = _("assessment frameworks")
+        ordering = ["code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version")]
+
+    def __str__(self):
+        return f"{localized(self.name)} ({self.version})"
+
+    @property
+    def methods(self):
+        return self.data["scoring_methods"]
+
+    def panel(self, code):
+        return next(p for p in self.data["panels"] if p["code"] == code)
+
+
+class Criterion(models.Model):
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="criteria")
+    code = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    title = models.JSONField()
+    description = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["framework", "position"]
+
+    def __str__(self):
+        return f"{self.code} {localized(self.title)}"
+
+
+class Subcriterion(models.Model):
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="subcriteria")
+    criterion = models.ForeignKey(Criterion, models.CASCADE, related_name="subcriteria")
+    code = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    title = models.JSONField()
+    description = models.JSONField(default=dict)
+    examples = models.JSONField(default=list)
+    panels = models.JSONField(default=dict)  # scoring method -> panel code
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_subcriterion_code")]
+
+    def __str__(self):
+        return f"{self.code} {localized(self.title)}"
+
+    def panel_for(self, method):
+        return self.framework.panel(self.panels[method])
+
+
+class Assessment(AuditedModel):
+    class Status(models.TextChoices):
+        SCORING = "scoring", _("individual scoring")
+        CONSENSUS = "consensus", _("consensus")
+        CLOSED = "closed", _("closed, report ready")
+        ACCEPTED = "accepted", _("accepted by management")
+
+    class Method(models.TextChoices):
+        CLASSIC = "classic", _("classic scoring")
+        FINE_TUNED = "fine_tuned", _("fine-tuned scoring")
+        MATURITY = "maturity", _("maturity levels")
+
+    municipality = models.ForeignKey(
+        "registry.Municipality", models.CASCADE, related_name="assessments", verbose_name=_("municipality")
+    )
+    framework = models.ForeignKey(Framework, models.PROTECT, related_name="assessments", verbose_name=_("framework"))
+    method = models.CharField(_("scoring method"), max_length=20, choices=Method.choices)
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCORING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("accepted by"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    audit_scope_field = "municipality_id"
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-period_end", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open_for_scoring(self):
+        return self.status == self.Status.SCORING
+
+    def previous(self):
+        """The municipality's last accepted assessment of the same framework before this one."""
+        return (
+            Assessment.objects.filter(municipality_id=self.municipality_id, framework__code=self.framework.code,
+                                      status=Assessment.Status.ACCEPTED, period_end__lt=self.period_end)
+            .exclude(pk=self.pk).select_related("framework").order_by("-period_end").first()
+        )
+
+
+class GroupMember(AuditedModel):
+    class Role(models.TextChoices):
+        LEADER = "leader", _("group leader")
+        ADMINISTRATOR = "administrator", _("assessment administrator")
+        ASSESSOR = "assessor", _("assessor")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_memberships",
+                             verbose_name=_("person"))
+    role = models.CharField(_("role in the group"), max_length=20, choices=Role.choices)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment group member")
+        verbose_name_plural = _("self-assessment group")
+        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="unique_group_member")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    def audit_scope(self):
+        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+
+
+class ScoredText(AuditedModel):
+    """What an assessor (Entry) or the group (Consensus) says about one subcriterion."""
+
+    score = models.FloatField(_("score"), null=True, blank=True)
+    dimensions = models.JSONField(_("scores per dimension"), default=dict, blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    improvements = models.TextField(_("areas for improvement"), blank=True)
+    ideas = models.TextField(_("improvement ideas"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def audit_scope(self):
+        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+
+
+class Entry(ScoredText):
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="entries")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_entries")
+    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+")
+    dont_know = models.BooleanField(_("don't know"), default=False)
+    evidence = models.TextField(_("evidence (links, one per line)"), blank=True)
+
+    class Meta:
+        verbose_name = _("individual score")
+        verbose_name_plural = _("individual scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "assessor", "subcriterion"], name="unique_entry")
+        ]
+
+    def __str__(self):
+        return f"{self.subcriterion.code} – {self.assessor}"
+
+    @property
+    def is_answered(self):
+        return self.dont_know or self.score is not None
+
+
+class EvidenceFile(AuditedModel):
+    entry = models.ForeignKey(Entry, models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    name = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+    def audit_scope(self):
+        return Assessment.objects.filter(entries__files=self).values_list("municipality_id", flat=True).first()
+
+
+class Consensus(ScoredText):
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="consensus")
+    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("consensus score")
+        verbose_name_plural = _("consensus scores")
+        constraints = [models.UniqueConstraint(fields=["assessment", "subcriterion"], name="unique_consensus")]
+
+    def __str__(self):
+        return f"{self.subcriterion.code}: {self.score}"
+
+
+class ImprovementAction(AuditedModel):
+    class Status(models.TextChoices):
+        PLAN = "plan", _("Plan")
+        DO = "do", _("Do")
+        CHECK = "check", _("Check")
+        ACT = "act", _("Act")
+        DONE = "done", _("Done")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="actions")
+    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("subcriterion"))
+    title = models.CharField(_("action"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.CharField(_("owner"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    expected_result = models.TextField(_("expected result"))
+    indicator = models.CharField(_("indicator"), max_length=300)
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"), validators=[MinValueValidator(1),
+                                                                             MaxValueValidator(5)])
+    feasibility = models.PositiveSmallIntegerField(_("feasibility (1–5)"), validators=[MinValueValidator(1),
+                                                                                       MaxValueValidator(5)])
+    status = models.CharField(_("PDCA status"), max_length=10, choices=Status.choices, default=Status.PLAN)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("improvement action")
+        verbose_name_plural = _("improvement plan")
+        ordering = ["assessment", "deadline", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def priority(self):
+        return self.impact * self.feasibility
+
+    def audit_scope(self):
+        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+
+
+class LearningProfile(AuditedModel):
+    """What a municipality seeks to learn and can offer, from an accepted assessment; shared by choice."""
+
+    class Sharing(models.TextChoices):
+        PRIVATE = "private", _("private to the municipality")
+        COORDINATORS = "coordinators", _("shared with network coordinators for grouping")
+        PUBLIC = "public", _("public")
+
+    assessment = models.OneToOneField(Assessment, models.CASCADE, related_name="profile")
+    municipality = models.ForeignKey("registry.Municipality", models.CASCADE, related_name="learning_profiles")
+    sharing = models.CharField(_("sharing"), max_length=20, choices=Sharing.choices, default=Sharing.PRIVATE)
+    needs = models.JSONField(_("areas to learn in"), default=dict)  # area code -> weight 0..1
+    strengths = models.JSONField(_("areas to offer"), default=dict)  # area code -> weight 0..1
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    audit_scope_field = "municipality_id"
+
+    class Meta:
+        verbose_name = _("learning profile")
+        verbose_name_plural = _("learning profiles")
+
+    def __str__(self):
+        return f"{self.municipality} – {self.assessment}"

@@ -1,0 +1,254 @@
+"""Domain operations of the self-assessment: each one checks its preconditions and writes atomically."""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mreza.assessment import scoring
+from mreza.assessment.frameworks.schema import iter_subcriteria, load_framework
+from mreza.assessment.models import (
+    Assessment,
+    Consensus,
+    Criterion,
+    Entry,
+    Framework,
+    GroupMember,
+    LearningProfile,
+    Subcriterion,
+)
+from mreza.core.versioning import EditConflict
+
+MAX_GROUP_SIZE = 15
+RECOMMENDED_GROUP_SIZE = 12
+
+
+class AssessmentError(Exception):
+    """A step that cannot be taken now; the message is shown to the user as it is."""
+
+
+# ---------------------------------------------------------------- frameworks
+
+def install_framework(path_or_text):
+    """Validate and store a framework file. A used framework is never changed: publish a new version."""
+    data = load_framework(path_or_text)
+    checksum = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    with transaction.atomic():
+        existing = Framework.objects.filter(code=data["code"], version=data["version"]).first()
+        if existing and existing.checksum == checksum:
+            return existing, False
+        if existing and existing.assessments.exists():
+            raise AssessmentError(_(
+                "Framework %(code)s version %(version)s is already used by assessments and cannot change. "
+                "Give the file a new version."
+            ) % {"code": data["code"], "version": data["version"]})
+        if existing:
+            existing.criteria.all().delete()
+            existing.name, existing.data, existing.checksum = data["name"], data, checksum
+            existing.save(update_fields=["name", "data", "checksum"])
+            framework = existing
+        else:
+            framework = Framework.objects.create(code=data["code"], version=data["version"], name=data["name"],
+                                                 data=data, checksum=checksum)
+        criteria = {}
+        for position, criterion in enumerate(data["criteria"]):
+            criteria[criterion["code"]] = Criterion.objects.create(
+                framework=framework, code=criterion["code"], position=position, title=criterion["title"],
+                description=criterion.get("description", {}))
+        subcriteria = []
+        for position, (criterion, sub, panels) in enumerate(iter_subcriteria(data)):
+            subcriteria.append(Subcriterion(
+                framework=framework, criterion=criteria[criterion["code"]], code=sub["code"], position=position,
+                title=sub["title"], description=sub.get("description", {}), examples=sub.get("examples", []),
+                panels={method: panel["code"] for method, panel in panels.items()}))
+        Subcriterion.objects.bulk_create(subcriteria)
+    return framework, True
+
+
+def install_shipped_frameworks():
+    from mreza.assessment.frameworks.schema import shipped_framework_paths
+
+    return [install_framework(path)[0] for path in shipped_framework_paths()]
+
+
+# ---------------------------------------------------------------- the assessment
+
+def start_assessment(*, municipality, framework, method, title, period_start, period_end, user):
+    if method not in framework.methods:
+        raise AssessmentError(_("This framework does not offer that scoring method."))
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            municipality=municipality, framework=framework, method=method, title=title,
+            period_start=period_start, period_end=period_end, created_by=user)
+        GroupMember.objects.create(assessment=assessment, user=user, role=GroupMember.Role.ADMINISTRATOR)
+    return assessment
+
+
+def add_member(assessment, user, role):
+    if assessment.status != Assessment.Status.SCORING:
+        raise AssessmentError(_("The group can change only while individual scoring is open."))
+    if assessment.members.count() >= MAX_GROUP_SIZE:
+        raise AssessmentError(_("A self-assessment group has at most %(n)s members.") % {"n": MAX_GROUP_SIZE})
+    member, created = GroupMember.objects.get_or_create(assessment=assessment, user=user, defaults={"role": role})
+    if not created and member.role != role:
+        member.role = role
+        member.save(update_fields=["role"])
+    return member
+
+
+def remove_member(assessment, member):
+    if assessment.status != Assessment.Status.SCORING:
+        raise AssessmentError(_("The group can change only while individual scoring is open."))
+    if member.role == GroupMember.Role.ADMINISTRATOR and not assessment.members.filter(
+            role=GroupMember.Role.ADMINISTRATOR).exclude(pk=member.pk).exists():
+        raise AssessmentError(_("The group needs at least one administrator."))
+    if Entry.objects.filter(assessment=assessment, assessor_id=member.user_id).exists():
+        raise AssessmentError(_("This person has already scored; their work stays part of the assessment."))
+    member.delete()
+
+
+def subcriteria_of(assessment):
+    return list(Subcriterion.objects.filter(framework_id=assessment.framework_id).select_related("criterion")
+                .order_by("position"))
+
+
+def _versioned_save(model, lookup, defaults, expected_version):
+    """Create, or update only if nobody saved since `expected_version` (optimistic locking)."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update().filter(**lookup).first()
+        if obj is None:
+            if expected_version not in (None, 0):
+                raise EditConflict
+            obj = model(**lookup, **defaults)
+            obj.save()
+            return obj
+        if expected_version is not None and obj.version != expected_version:
+            raise EditConflict
+        for name, value in defaults.items():
+            setattr(obj, name, value)
+        model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
+        obj.version += 1
+        obj.save(update_fields=list(defaults))
+        return obj
+
+
+def save_entry(assessment, user, subcriterion, values, expected_version=None):
+    """An assessor's score and texts for one subcriterion; nobody else's entry is ever touched."""
+    if assessment.status != Assessment.Status.SCORING:
+        raise AssessmentError(_("Individual scoring is closed for this assessment."))
+    member = assessment.members.filter(user=user).first()
+    if member is None:
+        raise AssessmentError(_("Only members of the self-assessment group can score."))
+    if member.submitted_at:
+        raise AssessmentError(_("You have submitted your scores; they can no longer change."))
+    return _versioned_save(Entry, {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
+                           values, expected_version)
+
+
+def submit(assessment, user):
+    member = assessment.members.filter(user=user).first()
+    if member is None or assessment.status != Assessment.Status.SCORING:
+        raise AssessmentError(_("Individual scoring is closed for this assessment."))
+    answered = set(Entry.objects.filter(assessment=assessment, assessor=user)
+                   .filter(models_answered()).values_list("subcriterion__code", flat=True))
+    missing = [s.code for s in subcriteria_of(assessment) if s.code not in answered]
+    if missing:
+        raise AssessmentError(_("Give a score or “don't know” for every subcriterion first. Missing: %(codes)s.")
+                              % {"codes": ", ".join(missing)})
+    member.submitted_at = timezone.now()
+    member.save(update_fields=["submitted_at"])
+
+
+def models_answered():
+    from django.db.models import Q
+
+    return Q(dont_know=True) | Q(score__isnull=False)
+
+
+def start_consensus(assessment):
+    if assessment.status != Assessment.Status.SCORING:
+        raise AssessmentError(_("Consensus can start only after individual scoring."))
+    if not assessment.members.filter(submitted_at__isnull=False).exists():
+        raise AssessmentError(_("At least one assessor must submit scores first."))
+    assessment.status = Assessment.Status.CONSENSUS
+    assessment.save(update_fields=["status"])
+
+
+def record_consensus(assessment, subcriterion, values, user, expected_version):
+    if assessment.status not in (Assessment.Status.SCORING, Assessment.Status.CONSENSUS):
+        raise AssessmentError(_("The assessment is closed; the consensus can no longer change."))
+    values = dict(values, updated_by=user)
+    return _versioned_save(Consensus, {"assessment": assessment, "subcriterion": subcriterion}, values,
+                           expected_version)
+
+
+def close(assessment):
+    if assessment.status != Assessment.Status.CONSENSUS:
+        raise AssessmentError(_("Start and finish the consensus before closing."))
+    agreed = set(assessment.consensus.filter(score__isnull=False).values_list("subcriterion__code", flat=True))
+    missing = [s.code for s in subcriteria_of(assessment) if s.code not in agreed]
+    if missing:
+        raise AssessmentError(_("Record a consensus score for every subcriterion first. Missing: %(codes)s.")
+                              % {"codes": ", ".join(missing)})
+    assessment.status = Assessment.Status.CLOSED
+    assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+
+
+def accept(assessment, user):
+    if assessment.status != Assessment.Status.CLOSED:
+        raise AssessmentError(_("Only a closed assessment's report can be accepted."))
+    assessment.status = Assessment.Status.ACCEPTED
+    assessment.accepted_at = timezone.now()
+    assessment.accepted_by = user
+    assessment.save(update_fields=["status", "accepted_at", "accepted_by"])
+
+
+# ---------------------------------------------------------------- results
+
+def consensus_scores(assessment):
+    return dict(assessment.consensus.values_list("subcriterion__code", "score"))
+
+
+def results(assessment):
+    """Everything the report shows, computed with a fixed number of queries."""
+    framework = assessment.framework.data
+    subcriteria = subcriteria_of(assessment)
+    consensus = {c.subcriterion_id: c for c in assessment.consensus.all()}
+    scores = {s.code: consensus[s.pk].score if s.pk in consensus else None for s in subcriteria}
+    previous = assessment.previous()
+    previous_scores = consensus_scores(previous) if previous else {}
+    by_criterion = scoring.criterion_scores(framework, scores, assessment.method)
+    previous_by_criterion = scoring.criterion_scores(framework, previous_scores, assessment.method) \
+        if previous else {}
+    return {
+        "subcriteria": subcriteria,
+        "consensus": consensus,
+        "scores": scores,
+        "criterion_scores": by_criterion,
+        "total": scoring.total_score(framework, scores, assessment.method),
+        "previous": previous,
+        "previous_scores": previous_scores,
+        "previous_criterion_scores": previous_by_criterion,
+        "deltas": scoring.deltas(scores, previous_scores) if previous else {},
+        "criterion_deltas": scoring.deltas(by_criterion, previous_by_criterion) if previous else {},
+    }
+
+
+def proposed_profile(assessment):
+    return scoring.propose_profile(assessment.framework.data, consensus_scores(assessment), assessment.method)
+
+
+def ensure_profile(assessment):
+    if assessment.status != Assessment.Status.ACCEPTED:
+        raise AssessmentError(_("The learning profile is made from an accepted assessment."))
+    profile = LearningProfile.objects.filter(assessment=assessment).first()
+    if profile is None:
+        proposal = proposed_profile(assessment)
+        profile = LearningProfile.objects.create(
+            assessment=assessment, municipality_id=assessment.municipality_id,
+            needs=proposal["needs"], strengths=proposal["strengths"])
+    return profile
