@@ -1,0 +1,15 @@
+from django.urls import path
+
+from mreza.networks import views
+
+app_name = "networks"
+urlpatterns = [
+    path("rounds/", views.round_list, name="rounds"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/status/", views.round_status, name="round_status"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("mine/", views.my_invitations, name="mine"),
+    path("answer/<str:kind>/<int:pk>/", views.answer, name="answer"),
+    path("<int:pk>/", views.network_detail, name="network"),
+]
