@@ -51,9 +51,11 @@ def build_and_solve(
     node_limit: int | None = None,
     hosts: set[tuple[int, int]] | None = None,
     relax: bool = False,
+    allowed: dict[tuple[int, int], list[int]] | None = None,
 ) -> MipResult:
     """Solve the MIP over `munis` (global indices) with residual capacities `cap`
-    (aligned with munis) and (municipality, area) pairs that are not allowed."""
+    (aligned with munis) and (municipality, area) pairs that are not allowed. `hosts`
+    limits the (area, host) pairs; `allowed` limits them and lists each one's members."""
     p = problem.params
     need = problem.need_csr[munis].toarray()  # (len(munis), n_areas)
     capd = {int(m): int(c) for m, c in zip(munis, cap, strict=True)}
@@ -76,12 +78,16 @@ def build_and_solve(
         for hi_, h in enumerate(cand):
             if hosts is not None and (a, h) not in hosts:
                 continue
+            if allowed is not None:
+                if (a, h) not in allowed:
+                    continue
+                ok = set(allowed[(a, h)])
             ybase[(a, h)] = col
             ycols.append((a, h))
             cost.append(nv[hi_])
             col += 1
             for mi in nearest[hi_]:
-                if mi == hi_:
+                if mi == hi_ or (allowed is not None and int(cand_arr[mi]) not in ok):
                     continue
                 x_entries.append((col, a, h, int(cand_arr[mi])))
                 cost.append(nv[mi] - dw * D[hi_, mi])

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .bound import lagrangian_bound
+from .bound import Lagrangian, lagrangian, lagrangian_bound
 from .feasibility import need_lookup, net_value, partnership_value, strength_lookup
 from .networks_heuristic import bisect, construct
 from .networks_mip import build_and_solve
@@ -16,6 +16,7 @@ from .problem import Problem, validate
 
 SMALL = 300  # whole-instance LP + restricted MIP up to this size
 REGION = 150  # municipalities per region in the geographic decomposition
+REGION_MID = 250  # the same up to LP_BOUND_MAX, where a global repair follows
 LP_BOUND_MAX = 2500
 
 
@@ -82,10 +83,12 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
             bound = lagrangian_bound(problem, deadline + 0.5, val)
         optimal = bound is not None and val >= bound - 1e-6 * max(1.0, abs(bound))
         return nets, bound, optimal
-    k = max(1, math.ceil(n / REGION))
+    mid = n <= LP_BOUND_MAX
+    k = max(1, math.ceil(n / (REGION_MID if mid else REGION)))
     regions = bisect(problem.xyz, np.arange(n), k)
     nets_by_region = [construct(problem, subset=r) for r in regions]
-    bound_time = 0.2 * (deadline - time.monotonic())
+    # mid-sized instances keep half the time for the bound and the global repair below
+    bound_time = (0.55 if mid else 0.2) * (deadline - time.monotonic())
     work_end = deadline - bound_time
     rng = np.random.default_rng(seed)
     duals: tuple[dict, dict] = ({}, {})
@@ -99,10 +102,46 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
         nets_by_region[i] = nets_i
     nets = [net for part in nets_by_region for net in part]
     val = _value(problem, nets)
-    return nets, network_bound(problem, deadline, val, duals), False
+    if not mid:
+        return nets, network_bound(problem, deadline, val, duals), False
+    lag_end = time.monotonic() + 0.3 * (deadline - time.monotonic())
+    lag = network_lagrangian(problem, lag_end, val, duals)
+    if lag is None:
+        return nets, None, False
+    if lag.terms is not None and time.monotonic() < deadline - 0.5:
+        nets, val = repair_globally(problem, nets, val, lag, deadline, seed)
+    optimal = val >= lag.bound - 1e-6 * max(1.0, abs(lag.bound))
+    return nets, lag.bound, optimal
+
+
+def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, seed: int):
+    """Re-solve the whole instance, warm-started, over the (area, host) pairs and members
+    that the Lagrangian multipliers price near zero (plus those of the current solution):
+    this joins networks across the region borders of the decomposition."""
+    cand = lag.terms.candidates(lag.lam, lag.mu, host_slack=0.05, member_slack=0.05, per_host=25)
+    warm = []
+    for a, mem in nets:
+        _, h = net_value(problem, a, mem)
+        others = [m for m in mem if m != h]
+        cand[(a, h)] = sorted(set(cand.get((a, h), [])) | set(others))
+        warm.append((a, [h] + others))
+    n = problem.n
+    caps = np.full(n, problem.params.max_networks_per_municipality)
+    res = build_and_solve(problem, np.arange(n), caps, set(), deadline - time.monotonic(),
+                          warm=warm, seed=seed, allowed=cand)
+    if res.networks:
+        new_val = _value(problem, res.networks)
+        if new_val > val + 1e-9:
+            return res.networks, new_val
+    return nets, val
 
 
 def network_bound(problem: Problem, deadline: float, val: float, duals) -> float | None:
+    lag = network_lagrangian(problem, deadline, val, duals)
+    return None if lag is None else lag.bound
+
+
+def network_lagrangian(problem: Problem, deadline: float, val: float, duals) -> Lagrangian | None:
     """Lagrangian bound at the regional LP duals (municipalities of unsolved regions
     get the trivial multiplier: their best need), polished by subgradient steps.
     Up to LP_BOUND_MAX municipalities every needy member is listed (no far bound)."""
@@ -124,7 +163,7 @@ def network_bound(problem: Problem, deadline: float, val: float, duals) -> float
             lam[m] = lam.get(m, 0.0) + v
         mu = {}
     k_near = n if n <= LP_BOUND_MAX else 30
-    return lagrangian_bound(problem, deadline, val, k_near=k_near, duals=(lam, mu))
+    return lagrangian(problem, deadline, val, k_near=k_near, duals=(lam, mu))
 
 
 def solve_problem(problem: Problem, time_limit: float | None = None, seed: int = 0) -> dict:
