@@ -26,8 +26,21 @@ from scipy.spatial import cKDTree
 from .geo import chord_to_dist, haversine
 from .problem import Problem
 
-# subgradient steps: halve the step after STALL steps without progress, stop below THETA_MIN
-STALL, THETA_MIN = 10, 1e-3
+
+@dataclass(frozen=True)
+class StepRule:
+    """Polyak subgradient steps: start at `theta`, halve after `stall` steps without
+    progress, stop below `theta_min`."""
+
+    theta: float = 1.0
+    stall: int = 10
+    theta_min: float = 1e-3
+
+
+# From good (LP) multipliers and a small gap, long steps converge fastest; with the far-member
+# approximation the gap is large and long steps overshoot, so start short and keep going.
+NEAR_OPTIMAL = StepRule()
+CAUTIOUS = StepRule(theta=0.01, stall=20, theta_min=1e-4)
 
 
 def lagrangian_bound(problem: Problem, deadline: float, target: float, k_near: int = 30,
@@ -46,7 +59,8 @@ class Lagrangian:
 
 
 def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 30,
-               max_iter: int = 3000, duals: tuple[dict, dict] | None = None) -> Lagrangian | None:
+               max_iter: int = 3000, duals: tuple[dict, dict] | None = None,
+               steps: StepRule = NEAR_OPTIMAL) -> Lagrangian | None:
     """The best multipliers found and their (exact) Lagrangian value."""
     n0 = np.zeros(problem.n)
     p = problem.params
@@ -100,16 +114,16 @@ def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 3
     # The search runs in float32 (a partial sort is 5x faster than in float64); the bound
     # reported is the exact float64 value at the best multipliers found.
     best, best_lam, best_mu = np.inf, lam, mu
-    theta, stall = 1.0, 0
+    theta, stall = steps.theta, 0
     for _ in range(max_iter):
         L, g, gmu = terms.evaluate(lam, mu, np.float32, subgradient=True)
         if L < best - 1e-9:
             best, best_lam, best_mu, stall = L, lam, mu, 0
         else:
             stall += 1
-            if stall >= STALL:
+            if stall >= steps.stall:
                 theta, stall = theta / 2, 0
-        if time.monotonic() > deadline or theta < THETA_MIN or best <= target + 1e-9:
+        if time.monotonic() > deadline or theta < steps.theta_min or best <= target + 1e-9:
             break
         norm = float(g @ g) + (float(gmu @ gmu) if use_mu else 0.0)
         if norm <= 0:

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .bound import Lagrangian, lagrangian, lagrangian_bound
+from .bound import CAUTIOUS, NEAR_OPTIMAL, Lagrangian, lagrangian, lagrangian_bound
 from .feasibility import need_lookup, net_value, partnership_value, strength_lookup
 from .networks_heuristic import bisect, construct
 from .networks_mip import build_and_solve
@@ -163,7 +163,8 @@ def network_lagrangian(problem: Problem, deadline: float, val: float, duals) -> 
             lam[m] = lam.get(m, 0.0) + v
         mu = {}
     k_near = n if n <= LP_BOUND_MAX else 30
-    return lagrangian(problem, deadline, val, k_near=k_near, duals=(lam, mu))
+    steps = NEAR_OPTIMAL if n <= LP_BOUND_MAX else CAUTIOUS
+    return lagrangian(problem, deadline, val, k_near=k_near, duals=(lam, mu), steps=steps)
 
 
 def solve_problem(problem: Problem, time_limit: float | None = None, seed: int = 0) -> dict:

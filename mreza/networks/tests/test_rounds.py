@@ -93,6 +93,13 @@ def test_publish_invite_accept_decline(grouping_world, proposed, client):
     client.post(f"/networks/answer/network/{mine.pk}/", {"answer": "accept"})
     mine.refresh_from_db()
     assert mine.status == "accepted" and mine.responded_by == w.alice
+    # every change is recorded: who published, who answered
+    from mreza.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(content_type__model="networkmembership", object_id=str(mine.pk),
+                                     actor=w.alice, action="update").exists()
+    assert AuditEntry.objects.filter(content_type__model="groupinground", object_id=str(proposed.pk),
+                                     actor=w.dana).exists()
     # bob (assessor) and charlie (another municipality) cannot answer for A
     client.force_login(w.bob)
     assert client.post(f"/networks/answer/network/{mine.pk}/", {"answer": "decline", "reason": "x"}).status_code \
