@@ -145,16 +145,22 @@ class _Terms:
         self.na = len(problem.areas)
         self.dw = problem.params.distance_weight
 
-    def evaluate(self, lam, mu, dtype, subgradient=False):
-        """L(lam, mu), and with `subgradient` its subgradients for lam and mu."""
-        problem, H, A, NB, na, lo, hi = self.problem, self.H, self.A, self.NB, self.na, self.lo, self.hi
-        lam_t = lam.astype(dtype)
-        red = self.B[dtype] - lam_t[NB]
+    def _reduced(self, lam, mu, dtype):
+        """Reduced profits of the listed members (rows: subproblems) and of the hosts."""
+        H, A, NB, na = self.H, self.A, self.NB, self.na
+        red = self.B[dtype] - lam.astype(dtype)[NB]
         hred = self.HN - lam[H]
-        entry = problem.need_v - lam[problem.need_m]
         if self.use_mu:
             red = red - mu.astype(dtype)[NB * na + A[:, None]]
             hred = hred - mu[H * na + A]
+        return red, hred
+
+    def evaluate(self, lam, mu, dtype, subgradient=False):
+        """L(lam, mu), and with `subgradient` its subgradients for lam and mu."""
+        problem, H, A, NB, na, lo, hi = self.problem, self.H, self.A, self.NB, self.na, self.lo, self.hi
+        red, hred = self._reduced(lam, mu, dtype)
+        entry = problem.need_v - lam[problem.need_m]
+        if self.use_mu:
             entry = entry - mu[problem.need_m * na + problem.need_a]
         amax = np.full(na, -np.inf)
         np.maximum.at(amax, problem.need_a, entry)
@@ -203,14 +209,10 @@ class _Terms:
         """(area, host) -> members for every subproblem whose reduced value is within
         `host_slack` of opening, keeping members within `member_slack` of being taken
         (at most `per_host`, best first): where a near-optimal solution is likely to be."""
-        H, A, NB, na, lo, hi = self.H, self.A, self.NB, self.na, self.lo, self.hi
-        red = self.B[np.float64] - lam[NB]
-        hred = self.HN - lam[H]
-        if self.use_mu:
-            red = red - mu[NB * na + A[:, None]]
-            hred = hred - mu[H * na + A]
+        H, A, NB, lo, hi = self.H, self.A, self.NB, self.lo, self.hi
+        red, hred = self._reduced(lam, mu, np.float64)
         width = red.shape[1]
-        keep = min(per_host, width)
+        keep = min(max(per_host, hi), width)  # the value of a subproblem needs its `hi` best
         idx = np.argpartition(-red, keep - 1, axis=1)[:, :keep] if keep < width else np.broadcast_to(
             np.arange(width), red.shape)
         vals = np.take_along_axis(red, idx, axis=1)

@@ -15,6 +15,7 @@ the best host: the model is exact.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import highspy
@@ -49,13 +50,13 @@ def build_and_solve(
     prune_k: int | None = None,
     gap: float = 1e-6,
     node_limit: int | None = None,
-    hosts: set[tuple[int, int]] | None = None,
+    hosts: Mapping[tuple[int, int], Collection[int] | None] | None = None,
     relax: bool = False,
-    allowed: dict[tuple[int, int], list[int]] | None = None,
 ) -> MipResult:
     """Solve the MIP over `munis` (global indices) with residual capacities `cap`
-    (aligned with munis) and (municipality, area) pairs that are not allowed. `hosts`
-    limits the (area, host) pairs; `allowed` limits them and lists each one's members."""
+    (aligned with munis) and (municipality, area) pairs that are not allowed. `hosts`, if
+    given, lists the (area, host) pairs that may open, each with the members it may take
+    (None: any)."""
     p = problem.params
     need = problem.need_csr[munis].toarray()  # (len(munis), n_areas)
     capd = {int(m): int(c) for m, c in zip(munis, cap, strict=True)}
@@ -78,16 +79,13 @@ def build_and_solve(
         for hi_, h in enumerate(cand):
             if hosts is not None and (a, h) not in hosts:
                 continue
-            if allowed is not None:
-                if (a, h) not in allowed:
-                    continue
-                ok = set(allowed[(a, h)])
+            allowed = None if hosts is None or hosts[(a, h)] is None else set(hosts[(a, h)])
             ybase[(a, h)] = col
             ycols.append((a, h))
             cost.append(nv[hi_])
             col += 1
             for mi in nearest[hi_]:
-                if mi == hi_ or (allowed is not None and int(cand_arr[mi]) not in ok):
+                if mi == hi_ or (allowed is not None and int(cand_arr[mi]) not in allowed):
                     continue
                 x_entries.append((col, a, h, int(cand_arr[mi])))
                 cost.append(nv[mi] - dw * D[hi_, mi])

@@ -37,7 +37,7 @@ def solve_subset(problem: Problem, munis: np.ndarray, warm, time_limit: float, s
     t_end = time.monotonic() + time_limit
     cap = np.full(len(munis), problem.params.max_networks_per_municipality)
     lp = build_and_solve(problem, munis, cap, set(), max(0.05, lp_share * time_limit), relax=True, seed=seed)
-    hosts = {k for k, v in (lp.y or {}).items() if v > 0.2}
+    hosts: dict = {k: None for k, v in (lp.y or {}).items() if v > 0.2}
     if duals_out is not None and lp.optimal and lp.duals is not None:
         duals_out[0].update(lp.duals[0])
         duals_out[1].update(lp.duals[1])
@@ -46,7 +46,7 @@ def solve_subset(problem: Problem, munis: np.ndarray, warm, time_limit: float, s
     for a, mem in warm:
         _, h = net_value(problem, a, mem)
         warm_hosts.append((a, [h] + [m for m in mem if m != h]))
-        hosts.add((a, h))
+        hosts[(a, h)] = None
     left = t_end - time.monotonic()
     best, best_val = warm_hosts, warm_val
     if left > 0.02 and hosts:
@@ -103,7 +103,8 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
     nets = [net for part in nets_by_region for net in part]
     val = _value(problem, nets)
     if not mid:
-        return nets, network_bound(problem, deadline, val, duals), False
+        lag = network_lagrangian(problem, deadline, val, duals)
+        return nets, None if lag is None else lag.bound, False
     lag_end = time.monotonic() + 0.3 * (deadline - time.monotonic())
     lag = network_lagrangian(problem, lag_end, val, duals)
     if lag is None:
@@ -128,17 +129,12 @@ def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, se
     n = problem.n
     caps = np.full(n, problem.params.max_networks_per_municipality)
     res = build_and_solve(problem, np.arange(n), caps, set(), deadline - time.monotonic(),
-                          warm=warm, seed=seed, allowed=cand)
+                          warm=warm, seed=seed, hosts=cand)
     if res.networks:
         new_val = _value(problem, res.networks)
         if new_val > val + 1e-9:
             return res.networks, new_val
     return nets, val
-
-
-def network_bound(problem: Problem, deadline: float, val: float, duals) -> float | None:
-    lag = network_lagrangian(problem, deadline, val, duals)
-    return None if lag is None else lag.bound
 
 
 def network_lagrangian(problem: Problem, deadline: float, val: float, duals) -> Lagrangian | None:
