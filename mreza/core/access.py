@@ -185,13 +185,23 @@ def _network_rule(user, perm, network):
     return any(roles.in_municipality(m) for m in member_ids)
 
 
+ANSWERING_ROLES = ("coordinator", "management")
+
+
 def _answer_rule(user, perm, answerable):
     """Answering a network place or a partnership side: the municipality's coordinator or management."""
     roles = roles_of(user)
     municipality_ids = getattr(answerable, "answering_municipality_ids", lambda: [answerable.municipality_id])()
     if perm == Perm.VIEW:
         return roles.is_admin or any(roles.in_municipality(m) for m in municipality_ids)
-    return any(roles.in_municipality(m, "coordinator", "management") for m in municipality_ids)
+    return any(roles.in_municipality(m, *ANSWERING_ROLES) for m in municipality_ids)
+
+
+def may_answer(user, answerable, side=None):
+    """May answer a network place, or one `side` ("learner" or "mentor") of a partnership."""
+    if side is None:
+        return may(user, Perm.CHANGE, answerable)
+    return roles_of(user).in_municipality(getattr(answerable, f"{side}_id"), *ANSWERING_ROLES)
 
 
 def _rules():
@@ -258,17 +268,28 @@ def entry_visible(user, entry, assessment, submitted_by):
     return entry.assessor_id in submitted_by and may(user, Perm.MANAGE, assessment)
 
 
+def _coordinated_organisation_ids(roles):
+    return [o for o, r in roles.organisation.items() if "network_coordinator" in r]
+
+
 def rounds_visible_to(user, queryset):
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
-    coordinated = [o for o, r in roles.organisation.items() if "network_coordinator" in r]
-    return queryset.filter(organisation_id__in=coordinated)
+    return queryset.filter(organisation_id__in=_coordinated_organisation_ids(roles))
+
+
+def organisations_coordinated_by(user, queryset):
+    """Organisations for which the user may open grouping rounds (administrators: any)."""
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    return queryset.filter(pk__in=_coordinated_organisation_ids(roles))
 
 
 def answering_municipalities(user):
     """Municipalities whose invitations this user may answer."""
-    return [m for m, r in roles_of(user).municipal.items() if r & {"coordinator", "management"}]
+    return [m for m, r in roles_of(user).municipal.items() if r & set(ANSWERING_ROLES)]
 
 
 def audit_entries_visible_to(user, queryset):

@@ -13,7 +13,8 @@ from mreza.core.access import (
     answering_municipalities,
     get_or_deny,
     may,
-    roles_of,
+    may_answer,
+    organisations_coordinated_by,
     rounds_visible_to,
 )
 from mreza.maps import available_countries, render_map
@@ -24,11 +25,7 @@ from mreza.registry.models import Municipality, Organisation
 
 
 def _coordinated_organisations(user):
-    roles = roles_of(user)
-    if roles.is_admin:
-        return Organisation.objects.exclude(kind="platform")
-    return Organisation.objects.filter(pk__in=[o for o, r in roles.organisation.items()
-                                               if "network_coordinator" in r])
+    return organisations_coordinated_by(user, Organisation.objects.exclude(kind="platform"))
 
 
 @login_required
@@ -194,9 +191,7 @@ def answer(request, kind, pk):
             raise PermissionDenied
     if not may(request.user, Perm.VIEW, obj):
         raise Http404
-    if not may(request.user, Perm.CHANGE, obj) or (
-            side and not roles_of(request.user).in_municipality(getattr(obj, f"{side}_id"), "coordinator",
-                                                                "management")):
+    if not may_answer(request.user, obj, side):
         raise PermissionDenied
     form = AnswerForm(request.POST)
     if form.is_valid():
