@@ -5,6 +5,7 @@ Views never check roles themselves; they call `may()` or `get_or_deny()`. Regist
 municipality's own work is private to that municipality and the people it works with.
 """
 
+import functools
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -204,7 +205,9 @@ def may_answer(user, answerable, side=None):
     return roles_of(user).in_municipality(getattr(answerable, f"{side}_id"), *ANSWERING_ROLES)
 
 
+@functools.cache
 def _rules():
+    # built on first use: the models import this module
     from mreza.assessment.models import Assessment, LearningProfile
     from mreza.core.models import AuditEntry
     from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
