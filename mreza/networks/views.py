@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,13 +47,10 @@ def round_new(request):
         raise PermissionDenied
     framework = Framework.objects.filter(pk=request.POST.get("framework") or request.GET.get("framework")).first() \
         or Framework.objects.filter(code="caf2020").first()
-    need_counts = {}
-    if framework:
-        for profile in services.eligible_profiles(framework, {}):
-            for area in profile.needs:
-                need_counts[area] = need_counts.get(area, 0) + 1
+    need_counts = Counter(area for profile in (services.eligible_profiles(framework, {}) if framework else [])
+                          for area in profile.needs)
     initial = {"framework": framework, "organisation": organisations.first(),
-               "areas": sorted(need_counts, key=lambda a: -need_counts[a])[:8]}
+               "areas": [area for area, _count in need_counts.most_common(8)]}
     form = RoundForm(request.POST or None, organisations=organisations, framework=framework,
                      need_counts=need_counts, initial=initial)
     if request.method == "POST" and form.is_valid():
