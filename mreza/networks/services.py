@@ -6,7 +6,7 @@ import threading
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -114,22 +114,26 @@ def _run_in_thread(round_id):
         close_old_connections()
 
 
+def _claim(round_id):
+    """Queued → running with a conditional UPDATE, so two workers never run the same round."""
+    return bool(GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
+        status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5))
+
+
 def claim_next():
-    """The oldest queued round, claimed atomically so two workers never run the same one."""
+    """The oldest queued round, claimed."""
     for round_id in GroupingRound.objects.filter(status=GroupingRound.Status.QUEUED).order_by("created_at") \
             .values_list("pk", flat=True)[:5]:
-        if GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
-                status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5):
+        if _claim(round_id):
             return round_id
     return None
 
 
-def run_round(round_id):
-    claimed = GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
-        status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5)
+def run_round(round_id, claimed=False):
+    """Run the engine for a round, claiming it first unless the caller already has."""
+    if not claimed and not _claim(round_id):
+        return GroupingRound.objects.get(pk=round_id)
     round_ = GroupingRound.objects.get(pk=round_id)
-    if not claimed and round_.status != GroupingRound.Status.RUNNING:
-        return round_
     with acting_as(None, "grouping engine"):
         try:
             people, _names = people_of(round_)
@@ -184,8 +188,6 @@ def evaluation_of(round_):
 
 def _save_proposal(round_, proposal, expected_version):
     with transaction.atomic():
-        from django.db.models import F
-
         if not GroupingRound.objects.filter(pk=round_.pk, version=expected_version,
                                             status=GroupingRound.Status.PROPOSED).update(version=F("version") + 1):
             raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
@@ -233,8 +235,6 @@ def edit(round_, action, expected_version, *, network=None, member=None, target=
 def rerun(round_, expected_version):
     """Keep the locked networks and let the engine propose the rest again."""
     with transaction.atomic():
-        from django.db.models import F
-
         if not GroupingRound.objects.filter(pk=round_.pk, version=expected_version).update(version=F("version") + 1):
             raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
     enqueue(round_)

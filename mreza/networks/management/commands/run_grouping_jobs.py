@@ -16,7 +16,7 @@ class Command(BaseCommand):
         while True:
             round_id = claim_next()
             if round_id is not None:
-                round_ = run_round(round_id)
+                round_ = run_round(round_id, claimed=True)
                 self.stdout.write(f"round {round_id}: {round_.status}")
                 continue
             if once:
