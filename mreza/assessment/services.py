@@ -4,7 +4,6 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from mreza.assessment.models import (
     LearningProfile,
     Subcriterion,
 )
-from mreza.core.versioning import EditConflict
+from mreza.core.versioning import save_or_create_versioned
 
 MAX_GROUP_SIZE = 15
 RECOMMENDED_GROUP_SIZE = 12
@@ -115,26 +114,6 @@ def subcriteria_of(assessment):
                 .order_by("position"))
 
 
-def _versioned_save(model, lookup, defaults, expected_version):
-    """Create, or update only if nobody saved since `expected_version` (optimistic locking)."""
-    with transaction.atomic():
-        obj = model.objects.select_for_update().filter(**lookup).first()
-        if obj is None:
-            if expected_version not in (None, 0):
-                raise EditConflict
-            obj = model(**lookup, **defaults)
-            obj.save()
-            return obj
-        if expected_version is not None and obj.version != expected_version:
-            raise EditConflict
-        for name, value in defaults.items():
-            setattr(obj, name, value)
-        model.objects.filter(pk=obj.pk).update(version=F("version") + 1)
-        obj.version += 1
-        obj.save(update_fields=list(defaults))
-        return obj
-
-
 def save_entry(assessment, user, subcriterion, values, expected_version=None):
     """An assessor's score and texts for one subcriterion; nobody else's entry is ever touched."""
     if assessment.status != Assessment.Status.SCORING:
@@ -144,7 +123,7 @@ def save_entry(assessment, user, subcriterion, values, expected_version=None):
         raise AssessmentError(_("Only members of the self-assessment group can score."))
     if member.submitted_at:
         raise AssessmentError(_("You have submitted your scores; they can no longer change."))
-    return _versioned_save(Entry, {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
+    return save_or_create_versioned(Entry, {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
                            values, expected_version)
 
 
@@ -181,7 +160,7 @@ def record_consensus(assessment, subcriterion, values, user, expected_version):
     if assessment.status not in (Assessment.Status.SCORING, Assessment.Status.CONSENSUS):
         raise AssessmentError(_("The assessment is closed; the consensus can no longer change."))
     values = dict(values, updated_by=user)
-    return _versioned_save(Consensus, {"assessment": assessment, "subcriterion": subcriterion}, values,
+    return save_or_create_versioned(Consensus, {"assessment": assessment, "subcriterion": subcriterion}, values,
                            expected_version)
 
 

@@ -18,3 +18,20 @@ def save_versioned(instance, fields, expected_version):
         instance.version = expected_version + 1
         # A normal save so the change is audited field by field.
         instance.save(update_fields=fields)
+
+
+def save_or_create_versioned(model, lookup, values, expected_version=None):
+    """Create the object for `lookup`, or update it as `save_versioned` does (with
+    `expected_version` None: whatever version it has now)."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update().filter(**lookup).first()
+        if obj is None:
+            if expected_version not in (None, 0):
+                raise EditConflict
+            obj = model(**lookup, **values)
+            obj.save()
+            return obj
+        for name, value in values.items():
+            setattr(obj, name, value)
+        save_versioned(obj, list(values), obj.version if expected_version is None else expected_version)
+        return obj
