@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,8 +143,6 @@ def submit(assessment, user):
 
 
 def models_answered():
-    from django.db.models import Q
-
     return Q(dont_know=True) | Q(score__isnull=False)
 
 

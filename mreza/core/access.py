@@ -9,6 +9,7 @@ import functools
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -243,8 +244,6 @@ def require_admin(user):
 
 def assessments_visible_to(user, queryset):
     """The assessments a user may open: their groups', and their municipalities' as coordinator or management."""
-    from django.db.models import Q
-
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
@@ -253,8 +252,6 @@ def assessments_visible_to(user, queryset):
 
 
 def profiles_visible_to(user, queryset):
-    from django.db.models import Q
-
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
