@@ -76,6 +76,10 @@ class Roles:
         return any("network_coordinator" in r for r in self.organisation.values())
 
 
+# the municipal roles that act for the municipality as a whole
+MANAGING_ROLES = ("coordinator", "management")
+
+
 def roles_of(user):
     cached = getattr(user, "_mreza_roles", None)
     if cached is None:
@@ -158,7 +162,7 @@ def _profile_rule(user, perm, profile):
     roles = roles_of(user)
     if roles.is_admin:
         return True
-    own = roles.in_municipality(profile.municipality_id, "coordinator", "management")
+    own = roles.in_municipality(profile.municipality_id, *MANAGING_ROLES)
     if perm != Perm.VIEW:
         return own
     if own or roles.in_municipality(profile.municipality_id):
@@ -187,23 +191,20 @@ def _network_rule(user, perm, network):
     return any(roles.in_municipality(m) for m in member_ids)
 
 
-ANSWERING_ROLES = ("coordinator", "management")
-
-
 def _answer_rule(user, perm, answerable):
     """Answering a network place or a partnership side: the municipality's coordinator or management."""
     roles = roles_of(user)
     municipality_ids = getattr(answerable, "answering_municipality_ids", lambda: [answerable.municipality_id])()
     if perm == Perm.VIEW:
         return roles.is_admin or any(roles.in_municipality(m) for m in municipality_ids)
-    return any(roles.in_municipality(m, *ANSWERING_ROLES) for m in municipality_ids)
+    return any(roles.in_municipality(m, *MANAGING_ROLES) for m in municipality_ids)
 
 
 def may_answer(user, answerable, side=None):
     """May answer a network place, or one `side` ("learner" or "mentor") of a partnership."""
     if side is None:
         return may(user, Perm.CHANGE, answerable)
-    return roles_of(user).in_municipality(getattr(answerable, f"{side}_id"), *ANSWERING_ROLES)
+    return roles_of(user).in_municipality(getattr(answerable, f"{side}_id"), *MANAGING_ROLES)
 
 
 @functools.cache
@@ -247,8 +248,7 @@ def assessments_visible_to(user, queryset):
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
-    managed = [m for m, r in roles.municipal.items() if r & {"coordinator", "management"}]
-    return queryset.filter(Q(members__user=user) | Q(municipality_id__in=managed)).distinct()
+    return queryset.filter(Q(members__user=user) | Q(municipality_id__in=managed_municipalities(user))).distinct()
 
 
 def profiles_visible_to(user, queryset):
@@ -287,9 +287,10 @@ def organisations_coordinated_by(user, queryset):
     return queryset.filter(pk__in=_coordinated_organisation_ids(roles))
 
 
-def answering_municipalities(user):
-    """Municipalities whose invitations this user may answer."""
-    return [m for m, r in roles_of(user).municipal.items() if r & set(ANSWERING_ROLES)]
+def managed_municipalities(user):
+    """Municipalities this user coordinates or manages: whose assessments they follow and whose
+    invitations they answer."""
+    return [m for m, r in roles_of(user).municipal.items() if r & set(MANAGING_ROLES)]
 
 
 def audit_entries_visible_to(user, queryset):

@@ -8,7 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
-from mreza.core.access import audit_entries_visible_to, require_admin, roles_of
+from mreza.core.access import (
+    audit_entries_visible_to,
+    managed_municipalities,
+    require_admin,
+    roles_of,
+)
 from mreza.core.models import AuditEntry
 from mreza.registry.models import Country, Municipality
 
@@ -47,7 +52,7 @@ def dashboard(request):
 
     my_scoring = (GroupMember.objects.filter(user=user, submitted_at__isnull=True, assessment__status="scoring")
                   .select_related("assessment", "assessment__municipality"))
-    managed = [m for m, r in roles.municipal.items() if r & {"coordinator", "management"}]
+    managed = managed_municipalities(user)
     to_accept = Assessment.objects.filter(municipality_id__in=[m for m, r in roles.municipal.items()
                                                                if "management" in r], status="closed")
     in_consensus = Assessment.objects.filter(status="consensus").filter(
@@ -56,15 +61,13 @@ def dashboard(request):
 
     needs_mfa_setup = roles.needs_mfa and not Authenticator.objects.filter(
         user=user, type=Authenticator.Type.TOTP).exists()
-    from mreza.core.access import answering_municipalities
     from mreza.networks.models import NetworkMembership, Partnership
 
-    answering = answering_municipalities(user)
     open_invitations = (
-        NetworkMembership.objects.filter(municipality_id__in=answering, status="invited").count()
-        + Partnership.objects.filter(learner_id__in=answering, learner_status="invited").count()
-        + Partnership.objects.filter(mentor_id__in=answering, mentor_status="invited").count()
-    ) if answering else 0
+        NetworkMembership.objects.filter(municipality_id__in=managed, status="invited").count()
+        + Partnership.objects.filter(learner_id__in=managed, learner_status="invited").count()
+        + Partnership.objects.filter(mentor_id__in=managed, mentor_status="invited").count()
+    ) if managed else 0
     return render(request, "core/dashboard.html", {
         "open_invitations": open_invitations,
         "my_scoring": my_scoring,

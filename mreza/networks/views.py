@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mreza.assessment.models import Framework
 from mreza.core.access import (
     Perm,
-    answering_municipalities,
     get_or_deny,
+    managed_municipalities,
     may,
     may_answer,
     organisations_coordinated_by,
@@ -166,7 +166,7 @@ def round_edit(request, pk):
 
 @login_required
 def my_invitations(request):
-    municipalities = answering_municipalities(request.user)
+    municipalities = managed_municipalities(request.user)
     memberships = (NetworkMembership.objects.filter(municipality_id__in=municipalities)
                    .select_related("network", "network__host", "network__round", "municipality")
                    .order_by("-network__created_at"))
