@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mreza.accounts.admin_login import admin_login
 from mreza.assessment.views import assessments as assessment_views
 from mreza.core import views as core_views
+
+# The admin signs in through allauth (second factor, rate limit), not its own form.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", core_views.home, name="home"),

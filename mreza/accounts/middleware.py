@@ -1,14 +1,47 @@
 from django.conf import settings
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from mreza.core.access import roles_of
 
 # Pages a user without TOTP may still reach: setting it up, leaving, switching language.
 ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/invitations/")
+# Pages a user who HAS TOTP but has not entered a code in this session may reach: only the code
+# form itself and signing out. Everything else under /accounts/ (password change, e-mail, MFA
+# settings) is a security page and needs the second factor too.
+UNVERIFIED_ALLOWED_PREFIXES = ("/accounts/2fa/reauthenticate/", "/accounts/logout/", "/i18n/",
+                               "/static/")
+
+
+def mfa_passed(request, user):
+    """True when this session actually passed allauth's second-factor stage for this user.
+
+    allauth records every authentication step of the session ("password", "mfa", ...) and ties
+    the records to the user; an "mfa" record is written only when a TOTP or recovery code was
+    entered (the login stage, the MFA re-authentication form) or, by our signal handler, when
+    TOTP was just activated with a valid code. That an Authenticator row exists proves nothing.
+    """
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+
+
+def has_totp(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class RequireMFAMiddleware:
-    """Administrators and coordinators must set up TOTP before doing anything else."""
+    """No page without the second factor.
+
+    - A user who has TOTP set up must have entered a code in this session, whatever
+      MREZA_MFA_REQUIRED says: allauth asks for it at sign-in, and a session that reached us any
+      other way (an old or foreign login path, force_login) is sent to the code form first.
+    - With MREZA_MFA_REQUIRED on, administrators and coordinators without TOTP must set it up
+      before doing anything else.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,16 +49,17 @@ class RequireMFAMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            settings.MREZA_MFA_REQUIRED
-            and user.is_authenticated
-            and not request.path.startswith(ALLOWED_PREFIXES)
-            and not request.session.get("mreza_mfa_ok")
-            and roles_of(user).needs_mfa
+            user.is_authenticated
+            and not request.path.startswith(UNVERIFIED_ALLOWED_PREFIXES)
+            and not mfa_passed(request, user)
         ):
-            from allauth.mfa.models import Authenticator
-
-            if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                request.session["mreza_mfa_ok"] = True
-            else:
+            if has_totp(user):
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+            if (
+                settings.MREZA_MFA_REQUIRED
+                and not request.path.startswith(ALLOWED_PREFIXES)
+                and roles_of(user).needs_mfa
+            ):
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

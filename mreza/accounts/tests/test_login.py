@@ -49,12 +49,23 @@ def test_coordinators_must_set_up_mfa(world, client, settings):
     assert client.get("/dashboard/").status_code == 200
 
 
-def test_coordinator_with_totp_passes(world, client, settings):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+def test_coordinator_with_totp_passes_after_entering_a_code(world, client, settings):
+    import time
+
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+    )
 
     settings.MREZA_MFA_REQUIRED = True
-    TOTP.activate(world.alice, generate_totp_secret())
+    secret = generate_totp_secret()
+    TOTP.activate(world.alice, secret)
     client.force_login(world.alice)
+    assert client.get("/dashboard/").status_code == 302  # having TOTP is not passing it
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    client.post("/accounts/2fa/reauthenticate/", {"code": code})
     assert client.get("/dashboard/").status_code == 200
 
 
