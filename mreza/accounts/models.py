@@ -33,7 +33,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    language = models.CharField(_("language"), max_length=20, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -133,6 +133,8 @@ class Invitation(AuditedModel):
     accepted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
 
     audit_scope_field = "municipality_id"
+    # the token is the invitation's password: it never enters the audit trail
+    audit_exclude = frozenset({"token"})
 
     class Meta:
         verbose_name = _("invitation")

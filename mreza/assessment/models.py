@@ -90,8 +90,9 @@ class Assessment(AuditedModel):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCORING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
@@ -127,7 +128,8 @@ class GroupMember(AuditedModel):
         ADMINISTRATOR = "administrator", _("assessment administrator")
         ASSESSOR = "assessor", _("assessor")
 
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="members")
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="members",
+                                   verbose_name=_("self-assessment"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_memberships",
                              verbose_name=_("person"))
     role = models.CharField(_("role in the group"), max_length=20, choices=Role.choices)
@@ -153,7 +155,7 @@ class ScoredText(AuditedModel):
     strengths = models.TextField(_("strengths"), blank=True)
     improvements = models.TextField(_("areas for improvement"), blank=True)
     ideas = models.TextField(_("improvement ideas"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -164,9 +166,11 @@ class ScoredText(AuditedModel):
 
 
 class Entry(ScoredText):
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="entries")
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_entries")
-    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="entries",
+                                   verbose_name=_("self-assessment"))
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_entries",
+                                 verbose_name=_("assessor"))
+    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion"))
     dont_know = models.BooleanField(_("don't know"), default=False)
     evidence = models.TextField(_("evidence (links, one per line)"), blank=True)
 
@@ -186,10 +190,15 @@ class Entry(ScoredText):
 
 
 class EvidenceFile(AuditedModel):
-    entry = models.ForeignKey(Entry, models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="evidence/%Y/%m/")
-    name = models.CharField(max_length=200)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    entry = models.ForeignKey(Entry, models.CASCADE, related_name="files", verbose_name=_("individual score"))
+    # stored under MEDIA_ROOT, which is never published: served only by the evidence_file view
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("name"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
     def __str__(self):
         return self.name
@@ -199,9 +208,11 @@ class EvidenceFile(AuditedModel):
 
 
 class Consensus(ScoredText):
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="consensus")
-    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="consensus",
+                                   verbose_name=_("self-assessment"))
+    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+                                   verbose_name=_("changed by"))
 
     class Meta:
         verbose_name = _("consensus score")
@@ -220,7 +231,8 @@ class ImprovementAction(AuditedModel):
         ACT = "act", _("Act")
         DONE = "done", _("Done")
 
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="actions")
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="actions",
+                                   verbose_name=_("self-assessment"))
     subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, null=True, blank=True, related_name="+",
                                      verbose_name=_("subcriterion"))
     title = models.CharField(_("action"), max_length=300)
@@ -257,15 +269,18 @@ class LearningProfile(AuditedModel):
 
     class Sharing(models.TextChoices):
         PRIVATE = "private", _("private to the municipality")
-        COORDINATORS = "coordinators", _("shared with network coordinators for grouping")
+        COORDINATORS = "coordinators", _(
+            "shared with the network coordinators of the municipality's associations")
         PUBLIC = "public", _("public")
 
-    assessment = models.OneToOneField(Assessment, models.CASCADE, related_name="profile")
-    municipality = models.ForeignKey("registry.Municipality", models.CASCADE, related_name="learning_profiles")
+    assessment = models.OneToOneField(Assessment, models.CASCADE, related_name="profile",
+                                      verbose_name=_("self-assessment"))
+    municipality = models.ForeignKey("registry.Municipality", models.CASCADE, related_name="learning_profiles",
+                                     verbose_name=_("municipality"))
     sharing = models.CharField(_("sharing"), max_length=20, choices=Sharing.choices, default=Sharing.PRIVATE)
     needs = models.JSONField(_("areas to learn in"), default=dict)  # area code -> weight 0..1
     strengths = models.JSONField(_("areas to offer"), default=dict)  # area code -> weight 0..1
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_scope_field = "municipality_id"

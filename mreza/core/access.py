@@ -9,7 +9,8 @@ import functools
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -25,6 +26,7 @@ class Perm(StrEnum):
     ACCEPT = "accept"
     EDIT_PLAN = "edit_plan"
     EDIT_PROFILE = "edit_profile"
+    INVITE_FIRST_COORDINATOR = "invite_first_coordinator"
 
 
 MFA_ROLES_MUNICIPAL = {"coordinator"}
@@ -93,6 +95,8 @@ def _municipality_rule(user, perm, municipality):
     if perm == Perm.VIEW:
         return True
     roles = roles_of(user)
+    if perm == Perm.INVITE_FIRST_COORDINATOR:
+        return _may_invite_first_coordinator(roles, municipality)
     if roles.is_admin:
         return True
     if perm == Perm.VIEW_PEOPLE:
@@ -100,6 +104,26 @@ def _municipality_rule(user, perm, municipality):
     if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
         return roles.in_municipality(municipality.pk, "coordinator")
     return False
+
+
+def _may_invite_first_coordinator(roles, municipality):
+    """A network coordinator may invite the first coordinator of a municipality that has none, when it is a
+    member of their organisation or takes part in one of its grouping rounds (administrators: any)."""
+    from mreza.accounts.models import MunicipalRole
+
+    if MunicipalRole.objects.filter(municipality_id=municipality.pk, role="coordinator").exists():
+        return False
+    if roles.is_admin:
+        return True
+    organisations = _coordinated_organisation_ids(roles)
+    if not organisations:
+        return False
+    if municipality.pk in roles.coordinated_municipality_ids:
+        return True
+    from mreza.networks.models import Participant
+
+    return Participant.objects.filter(round__organisation_id__in=organisations,
+                                      municipality_id=municipality.pk).exists()
 
 
 def _organisation_rule(user, perm, organisation):
@@ -116,12 +140,32 @@ def _organisation_rule(user, perm, organisation):
 
 
 def _audit_rule(user, perm, entry):
-    roles = roles_of(user)
-    if roles.is_admin:
-        return True
-    return perm == Perm.VIEW and entry.municipality_id is not None and roles.in_municipality(
-        entry.municipality_id, "coordinator"
-    )
+    """An audit entry follows the policy of the record it describes (see audit_entries_visible_to)."""
+    from mreza.core.models import AuditEntry
+
+    if perm != Perm.VIEW or not user.is_authenticated:
+        return False
+    return audit_entries_visible_to(user, AuditEntry.objects.filter(pk=entry.pk)).exists()
+
+
+def _submitted_ids(assessment):
+    """Who has submitted their scores in this assessment (one query, cached on the assessment)."""
+    cached = assessment.__dict__.get("_submitted_ids")
+    if cached is None:
+        cached = assessment.__dict__["_submitted_ids"] = set(
+            assessment.members.filter(submitted_at__isnull=False).values_list("user_id", flat=True))
+    return cached
+
+
+def _entry_rule(user, perm, entry):
+    """An individual score: the assessor's alone until submitted (entry_visible); nobody changes it here."""
+    assessment = entry.assessment
+    return perm == Perm.VIEW and user.is_authenticated and entry_visible(
+        user, entry, assessment, _submitted_ids(assessment))
+
+
+def _evidence_rule(user, perm, evidence):
+    return _entry_rule(user, perm, evidence.entry)
 
 
 def group_role(user, assessment):
@@ -169,7 +213,9 @@ def _profile_rule(user, perm, profile):
         return True
     if profile.sharing == "public":
         return True
-    return profile.sharing == "coordinators" and roles.is_network_coordinator
+    # "shared with coordinators": the network coordinators of the organisations the municipality is a
+    # member of (registry.Membership), not every coordinator of every association
+    return profile.sharing == "coordinators" and profile.municipality_id in roles.coordinated_municipality_ids
 
 
 def _round_rule(user, perm, round_):
@@ -210,14 +256,15 @@ def may_answer(user, answerable, side=None):
 @functools.cache
 def _rules():
     # built on first use: the models import this module
-    from mreza.assessment.models import Assessment, LearningProfile
+    from mreza.assessment.models import Assessment, Entry, EvidenceFile, LearningProfile
     from mreza.core.models import AuditEntry
     from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
     from mreza.registry.models import Municipality, Organisation
 
     return {Municipality: _municipality_rule, Organisation: _organisation_rule, AuditEntry: _audit_rule,
             Assessment: _assessment_rule, LearningProfile: _profile_rule, GroupingRound: _round_rule,
-            Network: _network_rule, NetworkMembership: _answer_rule, Partnership: _answer_rule}
+            Network: _network_rule, NetworkMembership: _answer_rule, Partnership: _answer_rule,
+            Entry: _entry_rule, EvidenceFile: _evidence_rule}
 
 
 def may(user, perm, obj):
@@ -256,8 +303,8 @@ def profiles_visible_to(user, queryset):
     if roles.is_admin:
         return queryset
     visible = Q(sharing="public") | Q(municipality_id__in=list(roles.municipal))
-    if roles.is_network_coordinator:
-        visible |= Q(sharing="coordinators")
+    if roles.coordinated_municipality_ids:
+        visible |= Q(sharing="coordinators", municipality_id__in=roles.coordinated_municipality_ids)
     return queryset.filter(visible)
 
 
@@ -293,9 +340,89 @@ def managed_municipalities(user):
     return [m for m, r in roles_of(user).municipal.items() if r & set(MANAGING_ROLES)]
 
 
-def audit_entries_visible_to(user, queryset):
+def entries_visible_to(user, queryset):
+    """The individual scores (Entry) a user may see, as a queryset: the same rule as entry_visible —
+    their own, and those of assessors who submitted, for whoever may manage the assessment."""
+    from mreza.assessment.models import GroupMember
+
+    if not user.is_authenticated:
+        return queryset.none()
     roles = roles_of(user)
+    submitted = Exists(GroupMember.objects.filter(assessment_id=OuterRef("assessment_id"),
+                                                  user_id=OuterRef("assessor_id"), submitted_at__isnull=False))
     if roles.is_admin:
-        return queryset
-    coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
-    return queryset.filter(municipality_id__in=coordinated)
+        managed = Q()
+    else:
+        leading = GroupMember.objects.filter(user=user, role__in=["leader", "administrator"])
+        coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
+        managed = (Q(assessment__municipality_id__in=coordinated)
+                   | Q(assessment_id__in=leading.values("assessment_id")))
+    return queryset.filter(Q(assessor_id=user.pk) | (Q(submitted) & managed))
+
+
+@functools.cache
+def audit_kinds():
+    """How the audit trail decides who sees an entry, per audited model. Every AuditedModel must be in
+    exactly one group (tests/test_audit_visibility.py checks it); an unknown type is for administrators only.
+
+    - scope: the policy lets the coordinator of the municipality a record belongs to see every such record
+      (registry facts, roles, invitations, assessments and their group work, profiles, answers). The entry is
+      shown to that coordinator and to administrators, also after the record was deleted (nothing secret).
+    - restricted: whether the record may be seen depends on its current state (an assessor's score is theirs
+      alone until they submit). The entry is shown only to whoever may see the record now, through a
+      queryset rule equal to its `may` rule; once the record is deleted, to administrators only.
+    - unscoped: records that belong to no municipality (countries, organisations, frameworks, rounds):
+      administrators only.
+    """
+    from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
+    from mreza.assessment.models import (
+        Assessment,
+        Consensus,
+        Entry,
+        EvidenceFile,
+        Framework,
+        GroupMember,
+        ImprovementAction,
+        LearningProfile,
+    )
+    from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
+    from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
+
+    scope = {Municipality, Membership, MunicipalRole, Invitation, Assessment, GroupMember, Consensus,
+             ImprovementAction, LearningProfile, NetworkMembership, Partnership}
+    restricted = {
+        Entry: lambda user: entries_visible_to(user, Entry.objects.all()),
+        EvidenceFile: lambda user: EvidenceFile.objects.filter(
+            entry__in=entries_visible_to(user, Entry.objects.all())),
+    }
+    unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
+    return scope, restricted, unscoped
+
+
+def _pk_texts(queryset):
+    # AuditEntry.object_id is text; compare it with the primary keys as text, inside one SQL statement
+    return queryset.order_by().annotate(_audit_pk=Cast("pk", CharField())).values("_audit_pk")
+
+
+def audit_entries_visible_to(user, queryset):
+    """Audit entries the user may read: administrators, and a municipality's coordinator for its records,
+    each entry only if the record it describes may be seen (audit_kinds). One query, however long the list."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    scope, restricted, unscoped = audit_kinds()
+    types = ContentType.objects.get_for_models(*scope, *restricted, *unscoped)
+    if roles.is_admin:
+        visible = ~Q(content_type_id__in=[types[m].pk for m in restricted])
+    else:
+        coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
+        queryset = queryset.filter(municipality_id__in=coordinated)
+        visible = Q(content_type_id__in=[types[m].pk for m in scope])
+    for model, objects in restricted.items():
+        kind = Q(content_type_id=types[model].pk)
+        visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
+        if roles.is_admin:
+            visible |= kind & ~Q(object_id__in=_pk_texts(model._base_manager.all()))
+    return queryset.filter(visible)

@@ -10,6 +10,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "actor_label"]
     list_select_related = ["content_type"]
 
+    def get_queryset(self, request):
+        # the same policy as the audit pages: an assessor's unsubmitted scores stay hidden here too
+        from mreza.core.access import audit_entries_visible_to
+
+        return audit_entries_visible_to(request.user, super().get_queryset(request))
+
     # The trail is evidence: nobody edits or deletes it, administrators included.
     def has_add_permission(self, request):
         return False

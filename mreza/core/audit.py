@@ -7,15 +7,26 @@ AuditActorMiddleware sets per request and management commands set with `acting_a
 import contextvars
 import datetime
 import decimal
+import json
 from contextlib import contextmanager
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
 
 _actor = contextvars.ContextVar("mreza_audit_actor", default=(None, ""))
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
-IGNORED_FIELDS = {"search_key", "version", "password", "last_login"}
+IGNORED_FIELDS = {"search_key", "version", "last_login"}
+
+# Secrets are never copied into the trail, whatever model they sit on. A model names its own
+# further secrets in `audit_exclude` (e.g. Invitation.token); tests/test_audit.py checks that
+# every audited field with a secret-looking name is covered by one of the two.
+SECRET_FIELDS = {"password", "token", "secret", "key", "session_key", "session_data", "recovery_codes",
+                 "totp_secret", "otp_secret", "password_hash"}
+
+# A value longer than this (as text) is stored cut, with a marker; the record itself keeps all of it.
+MAX_STORED_CHARS = 10_000
 
 
 @contextmanager
@@ -37,17 +48,40 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        # an uploaded file is recorded by its stored name, never by its content
+        return value.name or ""
     return value
+
+
+def excluded_fields(model):
+    """Field names (and attnames) of `model` that the trail never records."""
+    return IGNORED_FIELDS | SECRET_FIELDS | set(getattr(model, "audit_exclude", ()))
 
 
 def snapshot(instance):
     # Deferred fields (from .only()) are left out: reading them would query the database.
     deferred = instance.get_deferred_fields()
+    excluded = excluded_fields(type(instance))
     return {
         field.attname: _plain(field.value_from_object(instance))
         for field in instance._meta.concrete_fields
-        if field.attname not in IGNORED_FIELDS and not field.primary_key and field.attname not in deferred
+        if field.attname not in excluded and field.name not in excluded and not field.primary_key
+        and field.attname not in deferred
     }
+
+
+def capped(value):
+    """The value as it is stored in AuditEntry.changes: long texts and large structures are cut."""
+    if isinstance(value, str):
+        if len(value) > MAX_STORED_CHARS:
+            return f"{value[:MAX_STORED_CHARS]}… [{len(value)} characters, cut in the audit trail]"
+        return value
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if len(text) > MAX_STORED_CHARS:
+            return f"{text[:MAX_STORED_CHARS]}… [{len(text)} characters, cut in the audit trail]"
+    return value
 
 
 class AuditedModel(models.Model):
@@ -55,6 +89,8 @@ class AuditedModel(models.Model):
 
     # Attribute naming the municipality a change belongs to (for the coordinator's history).
     audit_scope_field = None
+    # Field names this model never lets into the trail, on top of SECRET_FIELDS (e.g. {"token"}).
+    audit_exclude = frozenset()
 
     class Meta:
         abstract = True
@@ -85,7 +121,7 @@ def _record(instance, action, changes):
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         municipality_id=instance.audit_scope(),
-        changes=changes,
+        changes={name: [capped(old), capped(new)] for name, (old, new) in changes.items()},
     )
 
 

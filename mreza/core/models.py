@@ -33,10 +33,8 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
     def readable_changes(self):
-        """(field label in the reader's language, old, new) for each change."""
-        model = self.content_type.model_class()
-        labels = {}
-        if model is not None:
-            for field in model._meta.concrete_fields:
-                labels[field.attname] = str(field.verbose_name)
-        return [(labels.get(name, name), values[0], values[1]) for name, values in self.changes.items()]
+        """(field label in the reader's language, old, new) for each change, as people read them.
+        For a list, use core.audit_display.present(), which loads related names in bulk."""
+        from mreza.core.audit_display import present
+
+        return present([self])[0].rows

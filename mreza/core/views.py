@@ -88,7 +88,9 @@ def dashboard(request):
 @login_required
 def audit_log(request):
     require_admin(request.user)
-    entries = AuditEntry.objects.select_related("actor", "content_type")
+    # administrators too see an assessor's scores only once they are submitted (the access policy)
+    entries = audit_entries_visible_to(request.user, AuditEntry.objects.all()).select_related("actor",
+                                                                                          "content_type")
     kind = request.GET.get("kind")
     if kind:
         entries = entries.filter(content_type__model=kind)

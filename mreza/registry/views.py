@@ -2,16 +2,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mreza.core.access import Perm, get_or_deny, may
+from mreza.core.access import Perm, audit_entries_visible_to, get_or_deny, may, require_admin
 from mreza.core.models import AuditEntry
 from mreza.core.versioning import EditConflict, save_versioned
 from mreza.maps import available_countries, render_map
 from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
 from mreza.registry.models import Country, Membership, Municipality
+from mreza.registry.templatetags.places import place_name
 
 PAGE_SIZE = 50
 
@@ -22,7 +25,8 @@ def directory(request):
     if form.is_bound and form.is_valid():
         municipalities = form.filter(municipalities)
     page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
+    context = {"form": form, "page": page,
+               "population_total": municipalities.population_total() if page.paginator.count else None}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "registry/_directory_results.html", context)
     return render(request, "registry/directory.html", context)
@@ -78,23 +82,74 @@ def _render_map(points, country_code, *, title, **options):
                       tile_url=settings.MREZA_MAP_TILE_URL or None, **options)
 
 
+def _home_country(user, codes):
+    """The country of the user's first municipality or organisation, else BA (if it is on offer)."""
+    if user.is_authenticated:
+        from mreza.accounts.models import MunicipalRole, OrganisationRole
+
+        mine = (MunicipalRole.objects.filter(user=user).order_by("pk")
+                .values_list("municipality__country__code", flat=True).first()
+                or OrganisationRole.objects.filter(user=user, organisation__country__isnull=False)
+                .order_by("pk").values_list("organisation__country__code", flat=True).first())
+        if mine in codes:
+            return mine
+    return "BA" if "BA" in codes or not codes else codes[0]
+
+
 def map_view(request):
     countries = list(Country.objects.filter(municipalities__isnull=False).distinct().order_by("code"))
-    selected = request.GET.get("country") or (countries[0].code if countries else "BA")
+    codes = [c.code for c in countries]
+    selected = (request.GET.get("country") or "").upper()
+    if selected not in codes:
+        selected = _home_country(request.user, codes)
+    country = next((c for c in countries if c.code == selected), None)
     rows = (
-        Municipality.objects.filter(country__code=selected, latitude__isnull=False)
+        Municipality.objects.filter(country__code=selected)
         .only("code", "name", "type", "latitude", "longitude", "population", "country_id")
         .order_by("name")
     )
-    points = []
+    points, unplaced = [], []
     for m in rows:
+        label = place_name(m.name, country)
         point = _map_point(m)
-        point["label"] = m.name
+        if point is None:
+            unplaced.append({"code": m.code, "name": label})
+            continue
+        point["label"] = label
         points.append(point)
     svg = _render_map(points, selected, width=900, title=_("Map of municipalities"))
     return render(request, "registry/map.html", {
         "countries": countries, "selected": selected, "svg": svg, "count": len(points),
-        "types": Municipality.Type.choices,
+        "types": Municipality.Type.choices, "unplaced": unplaced,
+    })
+
+
+DATA_QUALITY_COLUMNS = [
+    # (key, label, condition for "missing")
+    ("population", gettext_lazy("Population"), Q(population__isnull=True)),
+    ("population_facts", gettext_lazy("Kind or date of the population figure"),
+     Q(population__isnull=False) & (Q(population_kind="") | Q(population_date__isnull=True))),
+    ("population_source", gettext_lazy("Source of the population figure"),
+     Q(population__isnull=False, population_source="")),
+    ("area", gettext_lazy("Area"), Q(area_km2__isnull=True)),
+    ("coordinates", gettext_lazy("Coordinates of the seat"), Q(latitude__isnull=True) | Q(longitude__isnull=True)),
+    ("website", gettext_lazy("Website"), Q(website="")),
+]
+
+
+@login_required
+def data_quality(request):
+    """For administrators: how many values are missing, per country and column (nothing is invented)."""
+    require_admin(request.user)
+    aggregates = {"units": Count("id")} | {f"missing_{key}": Count("id", filter=condition)
+                                           for key, _label, condition in DATA_QUALITY_COLUMNS}
+    per_country = (Municipality.objects.order_by().values("country__code").annotate(**aggregates)
+                   .order_by("country__code"))
+    countries = {c.code: c for c in Country.objects.all()}
+    rows = [{"country": countries[r["country__code"]], "units": r["units"],
+             "gaps": [r[f"missing_{key}"] for key, _label, _c in DATA_QUALITY_COLUMNS]} for r in per_country]
+    return render(request, "registry/data_quality.html", {
+        "rows": rows, "columns": [label for _k, label, _c in DATA_QUALITY_COLUMNS],
     })
 
 
@@ -117,7 +172,9 @@ def people(request, code):
 @login_required
 def history(request, code):
     municipality = _municipality(request, code, Perm.VIEW_HISTORY)
-    entries = AuditEntry.objects.filter(municipality_id=municipality.pk).select_related("actor", "content_type")
+    # each entry only if the record it describes may be seen now (an unsubmitted score stays hidden)
+    entries = audit_entries_visible_to(request.user, AuditEntry.objects.filter(
+        municipality_id=municipality.pk)).select_related("actor", "content_type")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "registry/history.html", {"municipality": municipality, "page": page})
 

@@ -13,12 +13,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mreza.assessment import scoring, services, workbook
+from mreza.assessment import evidence, scoring, services, workbook
 from mreza.assessment.forms import EntryForm
 from mreza.assessment.models import Entry, EvidenceFile
 from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for, panel_for_display, subcriterion_step
-from mreza.core.access import Perm, entry_visible
+from mreza.core.access import Perm, may
 from mreza.core.versioning import EditConflict
 
 
@@ -42,6 +42,13 @@ def score_index(request, pk):
     })
 
 
+def _entry_form(*args, **kwargs):
+    form = EntryForm(*args, **kwargs)
+    form.fields["evidence_file"].help_text = evidence.help_text()
+    form.fields["evidence_file"].widget.attrs["accept"] = evidence.accept_attribute()
+    return form
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_subcriterion(request, pk, code):
@@ -54,26 +61,32 @@ def score_subcriterion(request, pk, code):
     entry = Entry.objects.filter(assessment=assessment, assessor=request.user, subcriterion=subcriterion) \
         .prefetch_related("files").first()
     read_only = not assessment.is_open_for_scoring or member.submitted_at is not None
-    form = EntryForm(request.POST or None, request.FILES or None, panel=panel, instance=entry)
+    form = _entry_form(request.POST or None, request.FILES or None, panel=panel, instance=entry)
     status = 200
     if request.method == "POST":
         if read_only:
             raise PermissionDenied
+        upload = form.cleaned_data.get("evidence_file") if form.is_valid() else None
+        if upload:
+            try:
+                evidence.check_upload(upload)
+            except evidence.EvidenceRefused as refused:
+                form.add_error("evidence_file", str(refused))
         if form.is_valid():
             try:
-                with transaction.atomic():
+                # a file stored for a save that fails is deleted again: no file without its row
+                with evidence.removed_on_failure() as stored, transaction.atomic():
                     entry = services.save_entry(assessment, request.user, subcriterion, form.entry_values(),
                                                 form.cleaned_data.get("version"))
-                    upload = form.cleaned_data.get("evidence_file")
                     if upload:
-                        EvidenceFile.objects.create(entry=entry, file=upload, name=upload.name[:200])
+                        evidence.attach(entry, upload, stored)
             except EditConflict:
                 messages.error(request, _("You changed this subcriterion in another window meanwhile. "
                                           "Your text is kept below; check it and save again."))
                 data = request.POST.copy()
                 data["version"] = Entry.objects.get(assessment=assessment, assessor=request.user,
                                                     subcriterion=subcriterion).version
-                form = EntryForm(data, panel=panel, instance=entry)
+                form = _entry_form(data, panel=panel, instance=entry)
                 status = 409
             except services.AssessmentError as error:
                 messages.error(request, str(error))
@@ -85,19 +98,28 @@ def score_subcriterion(request, pk, code):
                 return redirect("assessment:score_subcriterion", pk=pk, code=subcriterion.code)
     return render(request, "assessment/score_subcriterion.html", {
         **step, "assessment": assessment, "form": form, "entry": entry, "panel": panel_for_display(panel),
-        "read_only": read_only,
+        "read_only": read_only, "evidence_limit": settings.MREZA_EVIDENCE_MAX_BYTES,
     }, status=status)
 
 
 @login_required
 def evidence_file(request, pk, file_pk):
     assessment = assessment_for(request, pk)
-    evidence = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk,
-                                 entry__assessment=assessment)
-    submitted = set(assessment.members.filter(submitted_at__isnull=False).values_list("user_id", flat=True))
-    if not entry_visible(request.user, evidence.entry, assessment, submitted):
+    """Evidence is served only here, through the policy: the assessor, and after they submitted, whoever
+    may manage the assessment; everyone else gets 404 (MEDIA_ROOT is never published)."""
+    found = get_object_or_404(EvidenceFile.objects.select_related("entry"), pk=file_pk,
+                              entry__assessment=assessment)
+    found.entry.assessment = assessment
+    if not may(request.user, Perm.VIEW, found):
         raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=found.name,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ---------------------------------------------------------------- the Excel round trip

@@ -32,3 +32,76 @@ def test_admin_sees_the_audit_log_and_others_do_not(world, client):
     assert client.get("/audit/").status_code == 200
     client.force_login(world.alice)
     assert client.get("/audit/").status_code == 403
+
+
+SECRET_LOOKING = ("token", "secret", "hash", "password", "key", "otp", "recovery", "session", "salt", "nonce")
+
+
+def test_no_audited_model_records_a_secret_looking_field():
+    """A new model with a token, hash, key… must exclude it (SECRET_FIELDS or its audit_exclude)."""
+    from django.apps import apps
+
+    from mreza.core.audit import AuditedModel, excluded_fields
+
+    leaks = []
+    for model in apps.get_models():
+        if not issubclass(model, AuditedModel):
+            continue
+        excluded = excluded_fields(model)
+        for field in model._meta.concrete_fields:
+            if any(word in field.name.lower() for word in SECRET_LOOKING) and not (
+                    {field.name, field.attname} & excluded):
+                leaks.append(f"{model.__name__}.{field.name}")
+    assert leaks == []
+
+
+def test_invitation_declares_its_token_secret(world):
+    from mreza.accounts.models import Invitation
+    from mreza.core.audit import snapshot
+
+    assert "token" in Invitation.audit_exclude
+    invitation = Invitation.objects.create(email="x@example.org", municipality=world.a, role="assessor")
+    assert "token" not in snapshot(invitation)
+    entry = AuditEntry.objects.filter(content_type__model="invitation").latest("id")
+    assert entry.changes["email"] == [None, "x@example.org"] and "token" not in entry.changes
+
+
+def test_a_huge_text_is_stored_cut_in_the_trail_but_whole_in_the_record(world):
+    from mreza.core.audit import MAX_STORED_CHARS
+
+    world.a.description = "d" * 1_000_000
+    world.a.save(update_fields=["description"])
+    entry = AuditEntry.objects.filter(object_id=str(world.a.pk), action="update").latest("id")
+    stored = entry.changes["description"][1]
+    assert len(stored) < MAX_STORED_CHARS + 100 and "1000000 characters" in stored
+    world.a.refresh_from_db()
+    assert len(world.a.description) == 1_000_000
+
+
+def test_a_file_is_recorded_by_its_name():
+    from django.db.models.fields.files import FieldFile
+
+    from mreza.assessment.models import EvidenceFile
+    from mreza.core.audit import _plain
+
+    field = EvidenceFile._meta.get_field("file")
+    value = FieldFile(EvidenceFile(), field, "evidence/2025/01/a.txt")
+    assert _plain(value) == "evidence/2025/01/a.txt"
+    assert _plain(FieldFile(EvidenceFile(), field, None)) == ""
+
+
+def test_the_migration_blanks_secrets_already_stored(world):
+    import importlib
+
+    from django.apps import apps as global_apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from mreza.accounts.models import Invitation
+
+    migration = importlib.import_module("mreza.core.migrations.0002_blank_secrets_in_audit")
+    entry = AuditEntry.objects.create(
+        action="create", content_type=ContentType.objects.get_for_model(Invitation), object_id="1",
+        object_repr="x", changes={"email": [None, "x@example.org"], "token": [None, "s3cr3t-token"]})
+    migration.blank_secrets(global_apps, None)
+    entry.refresh_from_db()
+    assert entry.changes == {"email": [None, "x@example.org"]}

@@ -1,0 +1,121 @@
+"""Evidence files attached to an assessor's score: what is accepted, and storing one without orphans.
+
+The type is decided from the content (its first bytes), and must agree with the file name's ending,
+so a renamed program is refused. Files are served only through the evidence_file view, which applies
+the access policy; MEDIA_ROOT is never published.
+"""
+
+import zipfile
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# name ending -> the kind of content it must have
+ALLOWED = {
+    "pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "webp": "webp",
+    "txt": "text", "csv": "text", "md": "text",
+    "docx": "ooxml", "xlsx": "ooxml", "pptx": "ooxml", "odt": "odf", "ods": "odf", "odp": "odf",
+    "doc": "ole", "xls": "ole", "ppt": "ole",
+}
+
+
+class EvidenceRefused(Exception):
+    """The file cannot be accepted; the message is shown to the user."""
+
+
+def _kind_of(head, upload):
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+                if "[Content_Types].xml" in names:
+                    return "ooxml"
+                if "mimetype" in names and archive.read("mimetype").startswith(
+                        b"application/vnd.oasis.opendocument"):
+                    return "odf"
+        except zipfile.BadZipFile:
+            return None
+        return None
+    return "text" if _is_text(upload) else None
+
+
+def _is_text(upload):
+    upload.seek(0)
+    data = upload.read()
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8", "cp1250", "cp1251"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def help_text():
+    return _("PDF, image (PNG, JPEG, GIF, WebP), office document or plain text; at most %(size)s. "
+             "Only you see it until you submit; then the group leaders and the municipal coordinator.") % {
+        "size": filesizeformat(settings.MREZA_EVIDENCE_MAX_BYTES)}
+
+
+def accept_attribute():
+    return ",".join(f".{ending}" for ending in ALLOWED)
+
+
+def check_upload(upload):
+    """Refuse a file that is too large, empty, or not one of the allowed kinds (by content and name)."""
+    limit = settings.MREZA_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise EvidenceRefused(_("A file may be at most %(size)s.") % {"size": filesizeformat(limit)})
+    if upload.size == 0:
+        raise EvidenceRefused(_("The file is empty."))
+    ending = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    expected = ALLOWED.get(ending)
+    upload.seek(0)
+    head = upload.read(16)
+    actual = _kind_of(head, upload)
+    upload.seek(0)
+    if expected is None or actual != expected:
+        raise EvidenceRefused(_(
+            "This kind of file cannot be attached. Attach a PDF, an image (PNG, JPEG, GIF, WebP), an office "
+            "document (Word, Excel, PowerPoint, OpenDocument) or a plain text file, with its usual name ending."))
+
+
+@contextmanager
+def removed_on_failure():
+    """Collects the files stored inside the block; if the block fails (and its transaction is rolled
+    back), they are deleted again, so no file is left on disk without its row."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
+def attach(entry, upload, stored):
+    """Store the file and its row; the stored file is added to `stored` (see removed_on_failure)."""
+    from mreza.assessment.models import EvidenceFile
+
+    evidence = EvidenceFile(entry=entry, name=upload.name[:200])
+    evidence.file.save(upload.name, upload, save=False)
+    stored.append((evidence.file.storage, evidence.file.name))
+    evidence.save()
+    return evidence
