@@ -71,12 +71,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (django-csp; the policy is below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (reads the user's saved language), before CommonMiddleware (URL handling).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL byte in the path, query or a form field: 400 before any view or query sees it.
+    "mreza.core.middleware.RefuseNulBytesMiddleware",
+    # Permissions-Policy everywhere; Cache-Control: no-store on private pages and downloads.
+    "mreza.core.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +165,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mreža"
+MFA_FORMS = {
+    "authenticate": "mreza.accounts.mfa_forms.MFAAuthenticateForm",
+    "reauthenticate": "mreza.accounts.mfa_forms.MFAReauthenticateForm",
+    "activate_totp": "mreza.accounts.mfa_forms.MFAActivateTOTPForm",
+}
 # Administrators and coordinators must have TOTP; the demo may switch it off (see README).
 MREZA_MFA_REQUIRED = env_bool("MREZA_MFA_REQUIRED", True)
 
@@ -175,10 +186,23 @@ LANGUAGES = [
     ("en", "English"),
     ("bs", "Bosanski"),
     ("hr", "Hrvatski"),
-    ("sr", "Српски (ћирилица)"),
-    ("sr-latn", "Srpski (latinica)"),
+    ("sr", "Српски (ћирилица, екавски)"),
+    ("sr-latn", "Srpski (latinica, ekavski)"),
+    ("sr-ijekavsk", "Српски (ћирилица, ијекавски)"),
+    ("sr-latn-ijekavsk", "Srpski (latinica, ijekavski)"),
     ("bg", "Български"),
 ]
+# Serbian ijekavian (as written in Bosnia and Herzegovina): catalogue sr_Ijekavsk, Latin derived from it.
+# Django knows neither code; get_language_info() needs them. Dates and numbers follow our mreza/formats.
+from django.conf.locale import LANG_INFO  # noqa: E402
+
+LANG_INFO.update({
+    "sr-ijekavsk": {"bidi": False, "code": "sr-ijekavsk", "name": "Serbian (ijekavian)",
+                    "name_local": "српски (ијекавски)"},
+    "sr-latn-ijekavsk": {"bidi": False, "code": "sr-latn-ijekavsk", "name": "Serbian Latin (ijekavian)",
+                         "name_local": "srpski (ijekavski)"},
+})
+FORMAT_MODULE_PATH = ["mreza.formats"]
 LOCALE_PATHS = [Path(env("MREZA_LOCALE_DIR", str(BASE_DIR / "locale")))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Sarajevo"
@@ -212,6 +236,44 @@ if MREZA_JOBS not in ("thread", "worker", "sync"):
 MREZA_MAP_TILE_URL = env("MREZA_MAP_TILE_URL", "")
 # Registry imports larger than this are refused before parsing.
 MREZA_IMPORT_MAX_BYTES = env_int("MREZA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# An imported XLSX (a ZIP archive) may unpack to at most this; more is refused before parsing (zip bombs).
+MREZA_IMPORT_MAX_UNPACKED_BYTES = env_int("MREZA_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+# Evidence files attached to scores: at most this size (PDF, images, office documents, plain text).
+MREZA_EVIDENCE_MAX_BYTES = env_int("MREZA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# Content-Security-Policy: nothing inline may run. Scripts are static files only (the former
+# onchange handlers live in core/static/core/mreza.js); styles too: the templates carry no style=""
+# attributes and htmx's injected indicator <style> is switched off (htmx-config meta in base.html),
+# so 'unsafe-inline' is not needed anywhere. Map tiles, when configured, come from their own origin.
+def _tile_origin(template):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *filter(None, [_tile_origin(MREZA_MAP_TILE_URL)])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page of Mreža uses are switched off for the site and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in ("accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera",
+                    "display-capture", "geolocation", "gyroscope", "hid", "magnetometer",
+                    "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
+                    "xr-spatial-tracking", "browsing-topics")
+)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

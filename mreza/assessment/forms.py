@@ -11,6 +11,7 @@ from mreza.assessment.models import (
     LearningProfile,
 )
 from mreza.assessment.texts import localized
+from mreza.core.validators import guard_text_fields
 
 TEXT_LIMIT = 5000
 
@@ -29,6 +30,7 @@ class StartAssessmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["framework"].label_from_instance = lambda f: f"{localized(f.name)} ({f.version})"
+        guard_text_fields(self)
 
     def clean(self):
         data = super().clean()
@@ -131,6 +133,7 @@ class EntryForm(ScoreFormMixin, forms.Form):
         else:
             initial.setdefault("version", 0)
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
         self.add_score_fields(panel, instance)
 
     def clean(self):
@@ -166,6 +169,7 @@ class ConsensusForm(ScoreFormMixin, forms.Form):
         else:
             initial.setdefault("version", 0)
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
         self.add_score_fields(panel, instance)
 
     def clean(self):
@@ -198,6 +202,7 @@ class ImprovementActionForm(forms.ModelForm):
         field.label_from_instance = lambda s: f"{s.code} {localized(s.title)}"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        guard_text_fields(self)
 
 
 class LearningProfileForm(forms.Form):

@@ -97,6 +97,8 @@ MSG_FEASIBILITY = gettext_noop("Feasibility must be a whole number from %(min)s 
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+#: Longer score texts are refused before they are converted (Python stops at 4,300 digits).
+MAX_NUMBER_CHARS = 30
 
 
 def _frac(value: Any) -> Fraction:
@@ -181,6 +183,12 @@ def check_score(panel: Mapping[str, Any], value: Any, *, dimension: str | None =
         shown = text
         if "," in text and "." not in text and text.count(",") == 1:
             text = text.replace(",", ".")
+        if len(text) > MAX_NUMBER_CHARS:
+            # No score has 30 digits; Python refuses numbers over 4,300 digits with a ValueError.
+            shown = shown[:MAX_NUMBER_CHARS] + "…"
+            if _NUMBER_RE.match(text):
+                raise fail(MSG_OUT_OF_RANGE, "out_of_range", value=shown)
+            raise fail(MSG_NOT_A_NUMBER, "invalid", value=shown)
         if not _NUMBER_RE.match(text):
             raise fail(MSG_NOT_A_NUMBER, "invalid", value=shown)
         number = Fraction(text)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +29,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from mreza.core import exports
 
 from .workbook import (
     APPLIES_TO,
@@ -66,17 +67,13 @@ LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 WIDTHS = {"code": 8, "criterion": 22, "title": 46, "score": 10, "dont_know": 12}
 TEXT_WIDTH = 42
-#: Characters XML 1.0 cannot carry (openpyxl refuses them).
-ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 LABEL_KEYS = {"code": "code", "criterion": "criterion", "title": "subcriterion", "score": "score",
               "dont_know": "dont_know", **{k: k for k in TEXT_KEYS}}
 
 
 def set_text(cell, value: Any) -> None:
     """Write *value* as a plain string (never a formula, no illegal XML characters)."""
-    text = ILLEGAL_XML_RE.sub("", str(value))
-    cell.value = text
-    cell.data_type = "s"  # a leading "=" must stay text
+    exports.set_text(cell, value)  # the one guard every export uses
 
 
 def protect(ws) -> None:

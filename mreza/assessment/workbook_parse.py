@@ -11,7 +11,6 @@ import io
 import json
 import re
 import warnings
-import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from mreza.core import safefiles
 
 from .workbook import (
     CODE_CHANGED,
@@ -63,6 +64,7 @@ _NUMBER_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 #: How far beyond the table we look for stray content (the rest is ignored).
 EXTRA_ROWS = 500
 EXTRA_COLUMNS = 26
+MAX_NUMBER_CHARS = 30
 MAX_OUTSIDE_PROBLEMS = 5
 
 
@@ -95,25 +97,13 @@ def _unreadable_is_not_xlsx(call, *args):
 
 
 def _check_archive(content: bytes) -> Problem | None:
-    """Reject non-zip files, zip files that are no workbook, zip bombs and DTDs."""
-    if not isinstance(content, bytes | bytearray) or not zipfile.is_zipfile(io.BytesIO(content)):
-        return Problem(NOT_XLSX, {})
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                return Problem(NOT_XLSX, {})
-            if len(infos) > MAX_ARCHIVE_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                return Problem(TOO_LARGE, {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    data = archive.read(info)  # sizes are bounded above
-                    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                        return Problem(NOT_XLSX, {})
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError):
-        return Problem(NOT_XLSX, {})
-    return None
+    """Reject non-zip files, zip files that are no workbook, zip bombs and DTDs (shared guard)."""
+    refusal = safefiles.check_zip(content, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_ARCHIVE_MEMBERS)
+    if refusal is None:
+        return None
+    if refusal.code in (safefiles.TOO_LARGE, safefiles.TOO_MANY, safefiles.BOMB):
+        return Problem(TOO_LARGE, {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
+    return Problem(NOT_XLSX, {})
 
 
 def _read_meta(wb) -> dict[str, str] | None:
@@ -287,6 +277,9 @@ class _Reader:
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = Decimal(str(value))
         elif isinstance(value, str) and _NUMBER_RE.match(value):
+            if len(value) > MAX_NUMBER_CHARS:  # no score has 30 digits (and 4,300 break int())
+                self.at(OUT_OF_RANGE, r, c, **params)
+                return "bad", None
             number = Decimal(value.replace(",", "."))
         try:
             valid = number is not None and number.is_finite()
@@ -295,7 +288,7 @@ class _Reader:
         if not valid:
             self.at(NOT_A_NUMBER, r, c, **params)
             return "bad", None
-        params["value"] = fmt_num(number)
+        params["value"] = _shown(fmt_num(number))
         if number < lo or number > hi:
             self.at(OUT_OF_RANGE, r, c, **params)
             return "bad", None

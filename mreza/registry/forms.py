@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mreza.core.validators import URL_LIMIT, guard_text_fields
 from mreza.registry.models import Country, Municipality, Region
 
 
@@ -18,8 +19,22 @@ class DirectoryFilterForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All types")), *Municipality.Type.choices]
     )
-    population_min = forms.IntegerField(label=_("Population from"), required=False, min_value=0)
-    population_max = forms.IntegerField(label=_("Population to"), required=False, min_value=0)
+    population_min = forms.IntegerField(
+        label=_("Population from"), required=False, min_value=0, max_value=2_000_000_000,
+        help_text=_("Uses each unit's latest figure: the census, or an official estimate where that is newer."),
+    )
+    population_max = forms.IntegerField(label=_("Population to"), required=False, min_value=0,
+                                        max_value=2_000_000_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Regions of the chosen country only (and all of them while no country is chosen).
+        country = (self.data.get("country") or "").strip().upper() if self.is_bound else ""
+        regions = Region.objects.select_related("country").order_by("country__code", "parent__name", "name")
+        if country:
+            regions = regions.filter(country__code=country)
+        self.fields["region"].queryset = regions
+        self.fields["region"].label_from_instance = _region_label
 
     def clean(self):
         data = super().clean()
@@ -46,6 +61,12 @@ class DirectoryFilterForm(forms.Form):
         return queryset
 
 
+def _region_label(region):
+    from mreza.registry.templatetags.places import place_name
+
+    return place_name(region.name, region.country)
+
+
 def models_region_q(region):
     from django.db.models import Q
 
@@ -57,12 +78,16 @@ class MunicipalityForm(forms.ModelForm):
     """What a municipality's coordinator keeps up to date; administrators edit the rest in the admin."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=URL_LIMIT)
 
     class Meta:
         model = Municipality
         fields = ["website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guard_text_fields(self)  # description at most 5,000 characters; only http(s), no direction marks
 
 
 class RegistryImportForm(forms.Form):

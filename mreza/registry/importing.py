@@ -8,15 +8,25 @@ import csv
 import datetime
 import decimal
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mreza.core import exports, safefiles
 from mreza.core.audit import acting_as
-from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
+from mreza.registry.models import (
+    Country,
+    Membership,
+    Municipality,
+    Organisation,
+    PopulationKind,
+    Region,
+)
 
 KNOWN_COUNTRIES = {
     "BA": ("Bosnia and Herzegovina", "sr"),
@@ -32,7 +42,8 @@ COLUMNS = {
     "regions": (["code", "country", "kind", "name"], ["parent_code"]),
     "municipalities": (
         ["code", "country", "region_code", "name", "type"],
-        ["part_of", "population", "census_year", "area_km2", "latitude", "longitude", "website",
+        ["part_of", "population", "census_year", "population_kind", "population_date", "population_source",
+         "area_km2", "latitude", "longitude", "website",
          "valid_from", "valid_to", "associations"],
     ),
 }
@@ -110,6 +121,7 @@ def read_path(path, kind=None, max_bytes=20 * 1024 * 1024):
 def read_bytes(content, filename, kind=None):
     name = filename.lower()
     if name.endswith(".xlsx"):
+        _check_archive(content, filename)
         return _read_xlsx(content, filename, kind)
     if name.endswith(".csv"):
         kind = kind or _kind_from_name(filename)
@@ -126,6 +138,29 @@ def _kind_from_name(filename):
         _("Say what the file contains (associations, regions or municipalities)."), source=filename)])
 
 
+def _check_archive(content, filename):
+    """The shared ZIP guard (zip bombs, DTDs, non-workbooks), before openpyxl parses anything."""
+    limit = getattr(settings, "MREZA_IMPORT_MAX_UNPACKED_BYTES", safefiles.MAX_UNPACKED_BYTES)
+    refusal = safefiles.check_zip(content, max_unpacked=limit)
+    if refusal is None:
+        return
+    if refusal.code == safefiles.TOO_MANY:
+        message = _("The workbook has %(members)s parts; a registry workbook has far fewer. Save the data "
+                    "again as a plain workbook or as CSV.") % {"members": refusal.params["members"]}
+    elif refusal.code in (safefiles.TOO_LARGE, safefiles.BOMB):
+        message = _("The workbook unpacks to more than %(limit)s MB; it cannot be a registry file. "
+                    "Save the data as CSV or split it.") % {"limit": limit // (1024 * 1024)}
+    else:
+        message = _("This is not an XLSX workbook.")
+    raise RegistryImportError([Problem(message, source=filename)])
+
+
+def _too_long(column, row, filename, limit=safefiles.MAX_FIELD_CHARS):
+    return RegistryImportError([Problem(
+        _("A value is longer than %(limit)s characters.") % {"limit": limit}, row=row, column=column,
+        source=filename)])
+
+
 def _read_csv(content, filename):
     try:
         text = content.decode("utf-8-sig")
@@ -134,20 +169,33 @@ def _read_csv(content, filename):
         raise RegistryImportError([Problem(
             _("The file is not valid UTF-8 text (byte %(byte)s). Save it as “CSV UTF-8”.") % {"byte": error.start},
             row=line, source=filename)]) from None
+    limit = getattr(settings, "MREZA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    if safefiles.check_text_size(text, max_chars=limit):
+        raise RegistryImportError([Problem(
+            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+            % {"size": len(text) / 1024 / 1024, "limit": limit / 1024 / 1024}, source=filename)])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
         raise RegistryImportError([Problem(_("The file is empty."), source=filename)]) from None
-    header = [h.strip() for h in header]
+    except csv.Error:
+        raise _too_long(None, 1, filename) from None
+    header = [exports.unneutralise(h.strip()) for h in header]
     rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            rows.append((number, {"__width__": str(len(values))}))
-            continue
-        rows.append((number, dict(zip(header, (v.strip() for v in values), strict=True))))
+    number = 1
+    try:
+        for number, values in enumerate(reader, start=2):  # noqa: B007 (number is used after the loop)
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                rows.append((number, {"__width__": str(len(values))}))
+                continue
+            rows.append((number, dict(zip(header, (exports.unneutralise(v.strip()) for v in values),
+                                          strict=True))))
+    except csv.Error:
+        # The csv module refuses a field over its limit (128 KB) and says nothing more.
+        raise _too_long(None, reader.line_num, filename) from None
     return [(0, {"__header__": header})] + rows
 
 
@@ -159,6 +207,21 @@ def _read_xlsx(content, filename, kind):
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         raise RegistryImportError([Problem(_("This is not an XLSX workbook."), source=filename)]) from None
+    except Exception:  # broken XML inside a valid archive: openpyxl raises ParseError, ValueError, ...
+        raise RegistryImportError([Problem(_("The workbook is damaged and cannot be read."),
+                                           source=filename)]) from None
+    try:
+        return _read_sheets(workbook, filename, kind)
+    except RegistryImportError:
+        raise
+    except Exception:  # a sheet's XML is parsed only while its rows are read
+        raise RegistryImportError([Problem(_("The workbook is damaged and cannot be read."),
+                                           source=filename)]) from None
+    finally:
+        workbook.close()
+
+
+def _read_sheets(workbook, filename, kind):
     tables = []
     sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     wanted = [kind] if kind else [k for k in KINDS if k in sheets]
@@ -176,13 +239,34 @@ def _read_xlsx(content, filename, kind):
         while header and header[-1] == "":
             header.pop()
         rows = [(0, {"__header__": header})]
-        for number, values in enumerate(iterator, start=2):
+        for number, values in enumerate(_rows_or_problem(iterator, f"{filename} [{sheet.title}]"), start=2):
             values = list(values[: len(header)]) + [None] * (len(header) - len(values))
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
-            rows.append((number, {h: _cell_text(v) for h, v in zip(header, values, strict=True)}))
+            record = {h: _cell_text(v) for h, v in zip(header, values, strict=True)}
+            for h, text in record.items():
+                if len(text) > safefiles.MAX_FIELD_CHARS:
+                    raise _too_long(h, number, f"{filename} [{sheet.title}]")
+            rows.append((number, record))
         tables.append(Table(k, f"{filename} [{sheet.title}]", rows))
     return tables
+
+
+def _rows_or_problem(iterator, source):
+    """The sheet's rows; a row openpyxl cannot read (NaN or infinity as a number, broken XML) is named."""
+    number = 1
+    while True:
+        try:
+            values = next(iterator)
+        except StopIteration:
+            return
+        except Exception:  # ValueError, ParseError, ... from inside openpyxl
+            raise RegistryImportError([Problem(
+                _("This row cannot be read: it is damaged, or a number cell holds something that is not a "
+                  "number (such as NaN or infinity). Retype the row's numbers and save again."),
+                row=number + 1, source=source)]) from None
+        number += 1
+        yield values
 
 
 def _cell_text(value):
@@ -192,6 +276,8 @@ def _cell_text(value):
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # nan, inf stay recognisable (and are refused by the checks)
     return str(value).strip()
 
 
@@ -224,7 +310,17 @@ def _parse(table):
     required, optional = COLUMNS[table.kind]
     problems = []
     missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in required and c not in optional]
+    unknown = [c for c in header if c and c not in required and c not in optional]
+    duplicates = sorted({c for c in header if c and header.count(c) > 1})
+    if duplicates:
+        problems.append(Problem(_("Columns appear more than once: %(cols)s. Each column may appear only once.")
+                                % {"cols": ", ".join(duplicates)}, row=1, source=table.source))
+    blank = [str(i) for i, c in enumerate(header, start=1) if not c]
+    if blank:
+        problems.append(Problem(_("Columns without a heading (column number %(cols)s). Give each column one of: "
+                                  "%(allowed)s, or delete it.")
+                                % {"cols": ", ".join(blank), "allowed": ", ".join(required + optional)},
+                                row=1, source=table.source))
     if missing:
         problems.append(Problem(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}, row=1,
                                 source=table.source))
@@ -259,8 +355,33 @@ def _parse(table):
     return parsed, problems
 
 
+#: Longest text accepted per column (the database's limits); anything else is capped at TEXT_LIMIT.
+LENGTHS = {"code": 40, "country": 2, "region_code": 40, "parent_code": 40, "part_of": 40, "name": 200,
+           "kind": 20, "type": 20, "website": 200, "population_source": 300}
+TEXT_LIMIT = 1000
+
+
+def _check_text(values, report):
+    """Every value: no control characters (NUL breaks the XLSX export), within its length."""
+    for column, text in values.items():
+        character = safefiles.control_character(text)
+        if character:
+            report(_("The value contains a control character (%(char)s). Remove it.") % {"char": character},
+                   column)
+            continue
+        limit = LENGTHS.get(column, TEXT_LIMIT)
+        if column != "associations" and len(text) > limit:
+            report(_("The value has %(length)s characters; at most %(limit)s are allowed.")
+                   % {"length": len(text), "limit": limit}, column)
+    website = values.get("website", "")
+    if website and safefiles.bidi_control(website):
+        report(_("A web address must not contain invisible direction marks (%(char)s).")
+               % {"char": safefiles.bidi_control(website)}, "website")
+
+
 def _convert(kind, values, report):
     record = {}
+    _check_text(values, report)
     for column, text in values.items():
         record[column] = text
     for column in COLUMNS[kind][0]:
@@ -281,9 +402,14 @@ def _convert(kind, values, report):
         if values.get("type") and values["type"] not in Municipality.Type.values:
             report(_("Unknown type %(value)s. Allowed: %(allowed)s.")
                    % {"value": values["type"], "allowed": ", ".join(Municipality.Type.values)}, "type")
-        record["population"] = _number(values.get("population"), int, "population", report, low=0)
+        record["population"] = _number(values.get("population"), int, "population", report, low=0,
+                                       high=2_000_000_000)
         record["census_year"] = _number(values.get("census_year"), int, "census_year", report, low=1800, high=2100)
-        record["area_km2"] = _number(values.get("area_km2"), decimal.Decimal, "area_km2", report, low=0)
+        _population_facts(values, record, report)
+        record["area_km2"] = _number(values.get("area_km2"), decimal.Decimal, "area_km2", report, low=0,
+                                     high=decimal.Decimal("9999999.99"))
+        if record["area_km2"] is not None and record["area_km2"] <= decimal.Decimal("9999999.99"):
+            record["area_km2"] = record["area_km2"].quantize(decimal.Decimal("0.01"))
         record["latitude"] = _number(values.get("latitude"), float, "latitude", report, low=-90, high=90)
         record["longitude"] = _number(values.get("longitude"), float, "longitude", report, low=-180, high=180)
         for column in ("valid_from", "valid_to"):
@@ -296,13 +422,43 @@ def _convert(kind, values, report):
     return record
 
 
+def _population_facts(values, record, report):
+    """Kind, reference date and source of the population figure.
+
+    Files without these columns (the older BiH layout) give census figures: a population with a
+    census year is read as that census, with no reference day.
+    """
+    kind = values.get("population_kind", "")
+    if kind and kind not in PopulationKind.values:
+        report(_("Unknown kind of population figure %(value)s. Allowed: %(allowed)s.")
+               % {"value": kind, "allowed": ", ".join(PopulationKind.values)}, "population_kind")
+    if not kind and record.get("population") is not None and "population_kind" not in values:
+        kind = PopulationKind.CENSUS if record.get("census_year") else ""
+    record["population_kind"] = kind
+    record["population_date"] = _date(values.get("population_date"), "population_date", report)
+    record["population_source"] = values.get("population_source", "")
+    if record["population_source"] and len(record["population_source"]) > 300:
+        report(_("The source is longer than 300 characters."), "population_source")
+    if record.get("population") is None and (kind or record["population_date"]):
+        report(_("A kind or date is given but no population."), "population")
+    if kind == PopulationKind.CENSUS and record["population_date"] and record.get("census_year") \
+            and record["population_date"].year != record["census_year"]:
+        report(_("The census year does not match the reference date."), "census_year")
+
+
 def _number(text, kind, column, report, low=None, high=None):
     if text in (None, ""):
         return None
+    shown = text if len(text) <= 40 else text[:39] + "…"
     try:
+        if len(text) > 40:
+            raise ValueError(text)  # no real figure has 40 digits; Python refuses 4,300 anyway
         value = kind(text.replace(",", ".") if kind is not int else text)
-    except (ValueError, decimal.InvalidOperation):
-        report(_("“%(value)s” is not a number.") % {"value": text}, column)
+        finite = value.is_finite() if isinstance(value, decimal.Decimal) else math.isfinite(value)
+    except (ValueError, ArithmeticError):
+        finite = False
+    if not finite:
+        report(_("“%(value)s” is not a number.") % {"value": shown}, column)
         return None
     if (low is not None and value < low) or (high is not None and value > high):
         report(_("%(value)s is outside the allowed range %(low)s to %(high)s.")
@@ -391,7 +547,8 @@ def _apply_municipalities(rows, plan, countries):
                                     column="associations", source=source))
             continue
         obj = existing.get(r["code"]) or Municipality(code=r["code"])
-        values = {k: r[k] for k in ("name", "type", "population", "census_year", "area_km2", "latitude",
+        values = {k: r[k] for k in ("name", "type", "population", "census_year", "population_kind",
+                                    "population_date", "population_source", "area_km2", "latitude",
                                     "longitude", "valid_from", "valid_to")}
         values.update(region=region, country=_country(r["country"], countries), website=r.get("website", ""))
         _update(obj, values, plan, "municipalities")
@@ -459,7 +616,9 @@ def export_rows(country_code):
         yield {
             "code": m.code, "country": m.country.code, "region_code": m.region.code, "name": m.name, "type": m.type,
             "part_of": m.part_of.code if m.part_of else "", "population": m.population or "",
-            "census_year": m.census_year or "", "area_km2": m.area_km2 if m.area_km2 is not None else "",
+            "census_year": m.census_year or "", "population_kind": m.population_kind,
+            "population_date": m.population_date or "", "population_source": m.population_source,
+            "area_km2": m.area_km2 if m.area_km2 is not None else "",
             "latitude": m.latitude if m.latitude is not None else "",
             "longitude": m.longitude if m.longitude is not None else "", "website": m.website,
             "valid_from": m.valid_from or "", "valid_to": m.valid_to or "",
@@ -473,32 +632,56 @@ def export_regions(country_code):
                "name": r.name}
 
 
+def export_associations(country_code):
+    """The country's associations and every organisation its municipalities belong to (so a re-import works)."""
+    from django.db.models import Q
+
+    organisations = Organisation.objects.filter(
+        Q(country__code=country_code) | Q(member_municipalities__country__code=country_code)
+    ).select_related("country").distinct().order_by("code")
+    for o in organisations:
+        yield {"code": o.code, "country": o.country.code if o.country else country_code, "name": o.name,
+               "kind": o.kind}
+
+
+ASSOCIATION_COLUMNS = COLUMNS["associations"][0] + COLUMNS["associations"][1]
+REGION_COLUMNS = COLUMNS["regions"][0] + COLUMNS["regions"][1]
+
+
 def write_export(country_code, out_path):
+    """Associations, regions and municipalities: a folder of CSV files or one workbook, ready to re-import.
+
+    Every cell goes through :mod:`mreza.core.exports`, so no text becomes a spreadsheet formula.
+    """
     out_path = Path(out_path)
     municipalities = list(export_rows(country_code))
-    regions = list(export_regions(country_code))
+    tables = (("associations", ASSOCIATION_COLUMNS, list(export_associations(country_code))),
+              ("regions", REGION_COLUMNS, list(export_regions(country_code))),
+              ("municipalities", EXPORT_COLUMNS, municipalities))
     if out_path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "regions"
-        _write_sheet(sheet, COLUMNS["regions"][0] + COLUMNS["regions"][1], regions)
-        _write_sheet(workbook.create_sheet("municipalities"), EXPORT_COLUMNS, municipalities)
+        workbook.remove(workbook.active)
+        for name, columns, rows in tables:
+            _write_sheet(workbook.create_sheet(name), columns, rows)
         workbook.save(out_path)
         return len(municipalities)
     out_path.mkdir(parents=True, exist_ok=True)
-    for name, columns, rows in (("regions", COLUMNS["regions"][0] + COLUMNS["regions"][1], regions),
-                                ("municipalities", EXPORT_COLUMNS, municipalities)):
+    for name, columns, rows in tables:
         with open(out_path / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(exports.row(_plain(row)) for row in rows)
     return len(municipalities)
 
 
+def _plain(row):
+    return {k: str(v) if isinstance(v, (datetime.date, decimal.Decimal)) else v for k, v in row.items()}
+
+
 def _write_sheet(sheet, columns, rows):
-    sheet.append(columns)
+    exports.append(sheet, columns)
     for row in rows:
-        sheet.append([str(row[c]) if isinstance(row[c], (datetime.date, decimal.Decimal)) else row[c]
-                      for c in columns])
+        row = _plain(row)
+        exports.append(sheet, [row[c] for c in columns])

@@ -16,6 +16,7 @@ from mreza.assessment.forms import ImprovementActionForm, LearningProfileForm
 from mreza.assessment.models import Assessment, ImprovementAction, LearningProfile, Subcriterion
 from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for
+from mreza.core import exports
 from mreza.core.access import Perm, get_or_deny, may
 from mreza.core.versioning import EditConflict, save_versioned
 
@@ -106,11 +107,11 @@ def plan_export(request, pk, fmt):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Improvement plan")[:31]
-    sheet.append(header)
+    exports.append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        exports.append(sheet, row)
     for column, width in zip("ABCDEFGHIJ", (9, 12, 40, 20, 12, 40, 30, 9, 11, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -12,9 +13,16 @@ from mreza.assessment import charts, services
 from mreza.assessment.models import Entry
 from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for
+from mreza.core import exports
 from mreza.core.access import Perm, may
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def chart_number(value):
+    """A score on a chart in the reader's locale: one decimal at most ("72,5" in bs, hr, sr, bg)."""
+    rounded = round(float(value), 1)
+    return number_format(rounded, decimal_pos=0 if rounded.is_integer() else 1)
 
 
 def report_context(assessment):
@@ -37,10 +45,10 @@ def report_context(assessment):
         "framework_name": localized(assessment.framework.name),
         "radar": charts.radar_svg(axes, max_value=100, previous=previous_axes, title=_("Scores by criterion"),
                                   desc=_("Radar chart of the consensus score of each criterion."),
-                                  series_labels=series),
+                                  series_labels=series, value_format=chart_number),
         "bars": charts.bar_svg(bars, max_value=100, previous=previous_bars, title=_("Scores by subcriterion"),
                                desc=_("Bar chart of the consensus score of each subcriterion."),
-                               series_labels=series),
+                               series_labels=series, value_format=chart_number),
     }
 
 
@@ -94,8 +102,8 @@ def export(request, pk, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(exports.row(header))
+        writer.writerows(exports.row(row) for row in rows)
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -104,14 +112,14 @@ def export(request, pk, fmt):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Consensus")[:31]
-    sheet.append(header)
+    exports.append(sheet, header)
     for row in rows:
-        sheet.append(row)
+        exports.append(sheet, row)
     if individual:
         detail = workbook.create_sheet(_("Individual scores")[:31])
-        detail.append(individual_header)
+        exports.append(detail, individual_header)
         for row in individual:
-            detail.append(row)
+            exports.append(detail, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
