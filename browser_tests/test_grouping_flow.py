@@ -69,8 +69,16 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
         form.locator("select[name=target]").select_option(str(network))
         form.locator("button[value=move]").click()
         dana.wait_for_load_state()
+    # most demo municipalities have no coordinator yet: the page lists them and asks to confirm
+    expect(dana.locator("#uninvitable")).to_contain_text("cannot be invited")
+    dana.click("text=Publish and invite the municipalities")
+    expect(dana.locator(".messages")).to_contain_text("Confirm that you want to publish anyway")
+    round_.refresh_from_db()
+    assert round_.status == "proposed"
+    dana.check("#without-coordinator-ok")
     dana.click("text=Publish and invite the municipalities")
     expect(dana.locator(".messages")).to_contain_text("Published")
+    expect(dana.locator("button[value=rerun]")).to_have_count(0)
 
     membership = NetworkMembership.objects.select_related("municipality").order_by("id").first()
     coordinator = MunicipalRole.objects.filter(municipality=membership.municipality, role="coordinator").first()
@@ -91,5 +99,12 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
     membership.refresh_from_db()
     assert membership.status == "accepted"
     dana.goto(f"/networks/rounds/{round_.pk}/")
-    expect(dana.locator("text=Answers")).to_be_visible()
+    expect(dana.locator("#ans-h")).to_have_text("Answers")
     assert re.search("accepted", dana.content())
+    assert not serious(Axe().run(dana))
+    # the coordinator confirms the network: its answers are final from now on
+    card = dana.locator("article", has=dana.locator(f"#ans-net-{membership.network_id}"))
+    card.locator("button[value=confirm]").click()
+    expect(dana.locator(".messages")).to_contain_text("The network is confirmed")
+    membership.network.refresh_from_db()
+    assert membership.network.confirmed_at is not None

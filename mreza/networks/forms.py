@@ -69,3 +69,11 @@ class AnswerForm(forms.Form):
                                label=_("Answer"))
     reason = forms.CharField(label=_("Reason (needed when you decline)"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FirstCoordinatorForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()

@@ -41,6 +41,8 @@ class GroupingRound(AuditedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    based_on = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="successors",
+                                 verbose_name=_("started from"))
 
     class Meta:
         verbose_name = _("grouping round")
@@ -53,6 +55,46 @@ class GroupingRound(AuditedModel):
     @property
     def is_editable(self):
         return self.status == self.Status.PROPOSED
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class GroupingRun(models.Model):
+    """One run of the engine for a round (the first and every re-run), kept with its inputs, the engine's
+    result and the proposal as the coordinator left it, so two runs can be compared later."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to run")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("failed")
+        COPIED = "copied", _("copied from an earlier round")
+
+    round = models.ForeignKey(GroupingRound, models.CASCADE, related_name="runs")
+    number = models.PositiveIntegerField(_("run"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    inputs = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    proposal = models.JSONField(default=dict, blank=True)
+    objective = models.FloatField(null=True, blank=True)
+    bound = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("engine run")
+        verbose_name_plural = _("engine runs")
+        ordering = ["round", "number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="unique_run_number")]
+
+    def __str__(self):
+        return f"{self.round_id} #{self.number}"
 
 
 class Participant(models.Model):
@@ -80,6 +122,10 @@ class Network(AuditedModel):
                              verbose_name=_("host"))
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Rule: a municipality may change its answer until the coordinator confirms the network; then it is final.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         verbose_name = _("thematic network")
@@ -129,6 +175,16 @@ class Partnership(AuditedModel):
     mentor_status = models.CharField(max_length=10, choices=Response.choices, default=Response.INVITED)
     learner_reason = models.TextField(blank=True)
     mentor_reason = models.TextField(blank=True)
+    learner_responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                             related_name="+")
+    learner_responded_at = models.DateTimeField(null=True, blank=True)
+    mentor_responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                            related_name="+")
+    mentor_responded_at = models.DateTimeField(null=True, blank=True)
+    # As for networks: answers may change until the coordinator confirms the partnership.
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
 
     audit_scope_field = "learner_id"
 
@@ -145,3 +201,7 @@ class Partnership(AuditedModel):
     @property
     def is_confirmed(self):
         return self.learner_status == Response.ACCEPTED and self.mentor_status == Response.ACCEPTED
+
+    @property
+    def is_declined(self):
+        return Response.DECLINED in (self.learner_status, self.mentor_status)

@@ -12,13 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mreza import grouping
-from mreza.accounts.models import MunicipalRole
+from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
 from mreza.assessment.models import LearningProfile
 from mreza.core.audit import acting_as
 from mreza.networks import proposal as proposal_engine
 from mreza.networks.models import (
     DEFAULT_PARAMS,
     GroupingRound,
+    GroupingRun,
     Network,
     NetworkMembership,
     Participant,
@@ -33,12 +34,25 @@ class RoundError(Exception):
     """A step that cannot be taken now; the message is shown as it is."""
 
 
+class AlreadyPublished(RoundError):
+    """The round was published before (another tab, a double submit); nothing is done twice."""
+
+
+def _already_published():
+    return AlreadyPublished(_("This round is already published; nothing was published or sent again. "
+                              "To change it, start a new round from this one."))
+
+
 # ---------------------------------------------------------------- selecting participants
 
-def eligible_profiles(framework, filters):
-    """The newest shared learning profile of each municipality, for this framework and selection."""
+def eligible_profiles(framework, filters, organisation):
+    """The newest shared learning profile of each municipality, for this framework and selection.
+
+    A profile shared "with coordinators" reaches only rounds of an organisation the municipality
+    belongs to (the same rule as `access.profiles_visible_to`); public profiles reach every round."""
+    shared = Q(sharing="public") | Q(sharing="coordinators", municipality__memberships=organisation)
     profiles = (LearningProfile.objects
-                .filter(sharing__in=["coordinators", "public"], assessment__framework__code=framework.code,
+                .filter(shared, assessment__framework__code=framework.code,
                         assessment__status="accepted", municipality__latitude__isnull=False)
                 .select_related("municipality", "assessment").order_by("municipality_id", "-assessment__period_end"))
     if filters.get("country"):
@@ -55,7 +69,7 @@ def eligible_profiles(framework, filters):
 
 
 def create_round(*, organisation, framework, title, areas, params, filters, user):
-    profiles = eligible_profiles(framework, filters)
+    profiles = eligible_profiles(framework, filters, organisation)
     if not profiles:
         raise RoundError(_("No municipality in this selection has shared a learning profile."))
     params = {**DEFAULT_PARAMS, **params}
@@ -96,9 +110,26 @@ def engine_input(people, params, exclude_areas=None, drop=()):
 
 # ---------------------------------------------------------------- running the engine
 
-def enqueue(round_):
+def _new_run(round_, user, status=GroupingRun.Status.QUEUED, **fields):
+    """The round's next run (numbers count up from 1; every run is kept)."""
+    last = GroupingRun.objects.filter(round=round_).order_by("-number").values_list("number", flat=True).first()
+    locked = [n for n in round_.proposal.get("networks", []) if n.get("locked")]
+    inputs = {"params": round_.params, "areas": round_.areas, "filters": round_.filters,
+              "time_limit": round_.time_limit, "locked": locked, **fields.pop("inputs", {})}
+    return GroupingRun.objects.create(round=round_, number=(last or 0) + 1, status=status, inputs=inputs,
+                                      started_by=user if getattr(user, "is_authenticated", False) else None,
+                                      **fields)
+
+
+def current_run(round_):
+    return GroupingRun.objects.filter(round=round_).select_related("started_by").order_by("-number").first()
+
+
+def enqueue(round_, user=None):
     """Queue the engine run; in the demo and by default a background thread runs it at once."""
-    GroupingRound.objects.filter(pk=round_.pk).update(status=GroupingRound.Status.QUEUED, progress=0, error="")
+    with transaction.atomic():
+        GroupingRound.objects.filter(pk=round_.pk).update(status=GroupingRound.Status.QUEUED, progress=0, error="")
+        _new_run(round_, user or round_.created_by)
     mode = getattr(settings, "MREZA_JOBS", "thread")
     if mode == "sync":
         run_round(round_.pk)
@@ -134,6 +165,10 @@ def run_round(round_id, claimed=False):
     if not claimed and not _claim(round_id):
         return GroupingRound.objects.get(pk=round_id)
     round_ = GroupingRound.objects.get(pk=round_id)
+    run = current_run(round_)
+    if run is None or run.status not in (GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING):
+        run = _new_run(round_, round_.created_by)  # queued before runs were kept
+    GroupingRun.objects.filter(pk=run.pk).update(status=GroupingRun.Status.RUNNING, started_at=timezone.now())
     with acting_as(None, "grouping engine"):
         try:
             people, _names = people_of(round_)
@@ -144,8 +179,11 @@ def run_round(round_id, claimed=False):
             output = grouping.solve(data, time_limit=round_.time_limit, seed=round_.pk)
         except Exception as error:  # the engine's failure must reach the coordinator, not vanish in a thread
             log.exception("grouping round %s failed", round_id)
+            now = timezone.now()
             GroupingRound.objects.filter(pk=round_id).update(
-                status=GroupingRound.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+                status=GroupingRound.Status.FAILED, error=str(error)[:2000], finished_at=now)
+            GroupingRun.objects.filter(pk=run.pk).update(status=GroupingRun.Status.FAILED, error=str(error)[:2000],
+                                                         finished_at=now)
             return GroupingRound.objects.get(pk=round_id)
         networks = locked + [{"area": n["area"], "members": n["members"], "locked": False}
                              for n in output["networks"]]
@@ -155,6 +193,11 @@ def run_round(round_id, claimed=False):
         round_.progress = 100
         round_.finished_at = timezone.now()
         round_.save(update_fields=["result", "proposal", "status", "progress", "finished_at"])
+        _evaluation = proposal_engine.evaluate(people, round_.params, round_.proposal)
+        GroupingRun.objects.filter(pk=run.pk).update(
+            status=GroupingRun.Status.FINISHED, result=output, proposal=round_.proposal,
+            objective=_evaluation["objective"]["total"], bound=output.get("bound") or {},
+            finished_at=round_.finished_at)
     return round_
 
 
@@ -194,13 +237,28 @@ def _save_proposal(round_, proposal, expected_version):
         round_.proposal = proposal
         round_.version = expected_version + 1
         round_.save(update_fields=["proposal"])
+        # the current run keeps the proposal as the coordinator edits it
+        run = current_run(round_)
+        if run is not None:
+            GroupingRun.objects.filter(pk=run.pk).update(proposal=proposal)
+
+
+def _refuse_if_not_editable(round_):
+    if round_.status == GroupingRound.Status.PUBLISHED:
+        raise RoundError(_("A published round cannot be changed. Start a new round from this one to change it."))
+    if round_.status != GroupingRound.Status.PROPOSED:
+        raise RoundError(_("The proposal cannot be changed while the engine is working on it."))
 
 
 def edit(round_, action, expected_version, *, network=None, member=None, target=None):
+    _refuse_if_not_editable(round_)
+    if action == "add" and not round_.participants.filter(municipality_id=_int_or_none(member)).exists():
+        raise RoundError(_("That municipality does not take part in this round."))
     proposal = {"networks": [dict(n, members=list(n["members"])) for n in round_.proposal.get("networks", [])],
                 "partnerships": list(round_.proposal.get("partnerships", []))}
     nets = proposal["networks"]
-    if network is not None and not 0 <= network < len(nets):
+    if (network is None and action in ("lock", "remove", "move", "drop_network")) or (
+            network is not None and not 0 <= network < len(nets)):
         raise RoundError(_("That network no longer exists."))
     if action == "lock":
         nets[network]["locked"] = not nets[network].get("locked")
@@ -232,27 +290,106 @@ def edit(round_, action, expected_version, *, network=None, member=None, target=
     _save_proposal(round_, proposal, expected_version)
 
 
-def rerun(round_, expected_version):
-    """Keep the locked networks and let the engine propose the rest again."""
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def rerun(round_, expected_version, user=None):
+    """Keep the locked networks and let the engine propose the rest again (a new run; the old one is kept)."""
+    if round_.status == GroupingRound.Status.PUBLISHED:
+        raise RoundError(_("A published round cannot be run again. Start a new round from this one to change it."))
+    if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED):
+        raise RoundError(_("The engine is already working on this round."))
     with transaction.atomic():
-        if not GroupingRound.objects.filter(pk=round_.pk, version=expected_version).update(version=F("version") + 1):
+        if not GroupingRound.objects.filter(
+                pk=round_.pk, version=expected_version,
+                status__in=[GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED]).update(
+                    version=F("version") + 1):
             raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
-    enqueue(round_)
+    enqueue(round_, user)
+
+
+def start_from(round_, user):
+    """A new round with the same participants, rules and proposal; members who declined are left out and
+    kept networks stay locked, so the coordinator can fill the gaps and re-run."""
+    declined = set()
+    for ms in NetworkMembership.objects.filter(network__round=round_, status=Response.DECLINED).select_related(
+            "network"):
+        declined.add((ms.network.area, str(ms.municipality_id)))
+    networks = []
+    for net in round_.proposal.get("networks", []):
+        members = [m for m in net["members"] if (net["area"], m) not in declined]
+        if members:
+            networks.append(dict(net, members=members))
+    refused = {(p.area, str(p.learner_id), str(p.mentor_id)) for p in round_.partnerships.all() if p.is_declined}
+    partnerships = [p for p in round_.proposal.get("partnerships", [])
+                    if (p["area"], p["learner"], p["mentor"]) not in refused]
+    proposal = {"networks": networks, "partnerships": partnerships}
+    with transaction.atomic():
+        new = GroupingRound.objects.create(
+            organisation=round_.organisation, framework=round_.framework,
+            title=(_("%(title)s (continued)") % {"title": round_.title})[:200], areas=list(round_.areas),
+            params=dict(round_.params), filters=dict(round_.filters), time_limit=round_.time_limit,
+            status=GroupingRound.Status.PROPOSED, progress=100, result=round_.result, proposal=proposal,
+            created_by=user, based_on=round_, started_at=timezone.now(), finished_at=timezone.now())
+        Participant.objects.bulk_create(
+            Participant(round=new, municipality_id=p.municipality_id, profile_id=p.profile_id, needs=p.needs,
+                        strengths=p.strengths, latitude=p.latitude, longitude=p.longitude)
+            for p in round_.participants.all())
+        people, _names = people_of(new)
+        evaluation = proposal_engine.evaluate(people, new.params, proposal)
+        _new_run(new, user, status=GroupingRun.Status.COPIED, inputs={"based_on": round_.pk},
+                 result=round_.result, proposal=proposal, objective=evaluation["objective"]["total"],
+                 bound=round_.result.get("bound") or {}, started_at=new.started_at, finished_at=new.finished_at)
+    return new
 
 
 # ---------------------------------------------------------------- publishing and answers
 
-def publish(round_, user, request=None):
+def without_coordinator(round_, municipality_ids=None):
+    """Municipalities of the proposal that nobody can be invited for: no coordinator in Mreža."""
+    if municipality_ids is None:
+        municipality_ids = {int(m) for n in round_.proposal.get("networks", []) for m in n["members"]}
+        for p in round_.proposal.get("partnerships", []):
+            municipality_ids |= {int(p["learner"]), int(p["mentor"])}
+    from mreza.registry.models import Municipality
+
+    with_coordinator = MunicipalRole.objects.filter(role="coordinator").values("municipality_id")
+    return list(Municipality.objects.filter(pk__in=municipality_ids).exclude(pk__in=with_coordinator)
+                .order_by("name"))
+
+
+def publish(round_, user, request=None, expected_version=None, without_coordinator_ok=False):
+    """Publish once: a conditional UPDATE (proposed, same version → published) decides, so a double submit
+    or a second tab creates no second set of networks and sends no second e-mail."""
+    if round_.status == GroupingRound.Status.PUBLISHED:
+        raise _already_published()
     if round_.status != GroupingRound.Status.PROPOSED:
         raise RoundError(_("Only a ready proposal can be published."))
+    if expected_version is None:
+        expected_version = round_.version
     people, names, evaluation, _alternatives, _left = evaluation_of(round_)
     if evaluation["problems"]:
         raise RoundError(_("Fix the broken constraints before publishing."))
+    if not without_coordinator_ok and without_coordinator(round_):
+        raise RoundError(_("Some municipalities have no coordinator in Mreža and cannot be invited. "
+                           "Confirm that you want to publish anyway."))
     from mreza.assessment.models import Subcriterion
     from mreza.assessment.texts import localized
 
     titles = dict(Subcriterion.objects.filter(framework=round_.framework).values_list("code", "title"))
     with transaction.atomic():
+        published_at = timezone.now()
+        hit = GroupingRound.objects.filter(pk=round_.pk, status=GroupingRound.Status.PROPOSED,
+                                           version=expected_version).update(
+            status=GroupingRound.Status.PUBLISHED, published_at=published_at, version=F("version") + 1)
+        if not hit:
+            if GroupingRound.objects.filter(pk=round_.pk, status=GroupingRound.Status.PUBLISHED).exists():
+                raise _already_published()
+            raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
         for net in evaluation["networks"]:
             network = Network.objects.create(
                 round=round_, area=net["area"], host_id=int(net["host"]),
@@ -263,19 +400,27 @@ def publish(round_, user, request=None):
         for p in round_.proposal.get("partnerships", []):
             Partnership.objects.create(round=round_, area=p["area"], learner_id=int(p["learner"]),
                                        mentor_id=int(p["mentor"]))
+        # the row is ours now; this save only records who published, in the audit trail
         round_.status = GroupingRound.Status.PUBLISHED
-        round_.published_at = timezone.now()
+        round_.published_at = published_at
         round_.save(update_fields=["status", "published_at"])
-    _notify_coordinators(round_, request)
+        round_.version = expected_version + 1
+    _notify_coordinators(round_, request)  # only after the networks are safely stored, and only once
 
 
-def _notify_coordinators(round_, request):
-    involved = set(NetworkMembership.objects.filter(network__round=round_).values_list("municipality_id", flat=True))
-    for p in round_.partnerships.all():
-        involved |= {p.learner_id, p.mentor_id}
-    link = reverse("networks:mine")
-    if request is not None:
-        link = request.build_absolute_uri(link)
+def _link(request, name, *args):
+    link = reverse(name, args=args)
+    return request.build_absolute_uri(link) if request is not None else link
+
+
+def _notify_coordinators(round_, request, municipality_ids=None):
+    involved = municipality_ids
+    if involved is None:
+        involved = set(NetworkMembership.objects.filter(network__round=round_)
+                       .values_list("municipality_id", flat=True))
+        for p in round_.partnerships.all():
+            involved |= {p.learner_id, p.mentor_id}
+    link = _link(request, "networks:mine")
     for role in MunicipalRole.objects.filter(municipality_id__in=involved, role="coordinator").select_related("user"):
         with translation.override(role.user.language or settings.LANGUAGE_CODE):
             send_mail(_("Your municipality is invited to a learning network"),
@@ -284,15 +429,139 @@ def _notify_coordinators(round_, request):
                       None, [role.user.email])
 
 
-def respond(obj, user, accept, reason, side=None):
-    """A municipality's coordinator accepts or declines a network place or its side of a partnership."""
+def round_coordinators(round_):
+    """The people told about answers: the network coordinators of the round's organisation."""
+    return [r.user for r in OrganisationRole.objects.filter(organisation_id=round_.organisation_id,
+                                                            role="network_coordinator").select_related("user")
+            if r.user.is_active and r.user.email]
+
+
+def _notify_answer(round_, what, municipality, status, reason, previous, request):
+    link = _link(request, "networks:round", round_.pk)
+    for user in round_coordinators(round_):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            values = {"municipality": municipality.name, "what": what(), "title": round_.title, "link": link,
+                      "reason": reason or "—", "answer": Response(status).label,
+                      "previous": Response(previous).label}
+            if previous != Response.INVITED:
+                subject = _("%(municipality)s changed its answer") % values
+                body = _("%(municipality)s changed its answer about %(what)s (round %(title)s) from "
+                         "“%(previous)s” to “%(answer)s”. Reason: %(reason)s\n\n%(link)s") % values
+            else:
+                subject = _("%(municipality)s declined") % values
+                body = _("%(municipality)s declined %(what)s (round %(title)s). Reason: %(reason)s\n\n"
+                         "%(link)s") % values
+            send_mail(subject, body, None, [user.email])
+
+
+def respond(obj, user, accept, reason, side=None, request=None):
+    """A municipality's coordinator accepts or declines a network place or its side of a partnership.
+
+    The rule: the answer may be changed until the round's coordinator confirms the network (or the
+    partnership); after that it is final. Every change is audited, and a decline or a change of answer is
+    e-mailed to the round's coordinators."""
     status = Response.ACCEPTED if accept else Response.DECLINED
     if not accept and not reason.strip():
         raise RoundError(_("Please say why you decline; the coordinator needs it to plan again."))
-    if isinstance(obj, NetworkMembership):
-        obj.status, obj.reason, obj.responded_by, obj.responded_at = status, reason, user, timezone.now()
-        obj.save(update_fields=["status", "reason", "responded_by", "responded_at"])
-    else:
-        setattr(obj, f"{side}_status", status)
-        setattr(obj, f"{side}_reason", reason)
-        obj.save(update_fields=[f"{side}_status", f"{side}_reason"])
+    with transaction.atomic():
+        if isinstance(obj, NetworkMembership):
+            obj = NetworkMembership.objects.select_for_update().select_related(
+                "network", "network__round", "network__round__organisation", "municipality").get(pk=obj.pk)
+            if obj.network.confirmed_at:
+                raise RoundError(_("The coordinator has confirmed this network; the answers are final now."))
+            previous = obj.status
+            obj.status, obj.reason, obj.responded_by, obj.responded_at = status, reason, user, timezone.now()
+            obj.save(update_fields=["status", "reason", "responded_by", "responded_at"])
+            round_, municipality = obj.network.round, obj.municipality
+            network = obj.network
+
+            def what():
+                return _("the network %(title)s") % {"title": network.title}
+        else:
+            obj = Partnership.objects.select_for_update().select_related(
+                "round", "round__organisation", "learner", "mentor").get(pk=obj.pk)
+            if obj.confirmed_at:
+                raise RoundError(_("The coordinator has confirmed this partnership; the answers are final now."))
+            previous = getattr(obj, f"{side}_status")
+            setattr(obj, f"{side}_status", status)
+            setattr(obj, f"{side}_reason", reason)
+            setattr(obj, f"{side}_responded_by", user)
+            setattr(obj, f"{side}_responded_at", timezone.now())
+            obj.save(update_fields=[f"{side}_status", f"{side}_reason", f"{side}_responded_by",
+                                    f"{side}_responded_at"])
+            round_, municipality = obj.round, getattr(obj, side)
+            partnership = obj
+
+            def what():  # in each recipient's language
+                return _("the partnership %(mentor)s → %(learner)s (%(area)s)") % {
+                    "mentor": partnership.mentor.name, "learner": partnership.learner.name,
+                    "area": partnership.area}
+    changed = previous != Response.INVITED and previous != status
+    if changed or (status == Response.DECLINED and previous != Response.DECLINED):
+        _notify_answer(round_, what, municipality, status, reason, previous, request)
+    return obj
+
+
+# ---------------------------------------------------------------- after publishing: confirm, fill
+
+def confirm(obj, user):
+    """The coordinator confirms a network or a partnership; its answers are final from now on."""
+    model = type(obj)
+    with transaction.atomic():
+        obj = model.objects.select_for_update().get(pk=obj.pk)
+        if obj.confirmed_at:
+            raise RoundError(_("This is already confirmed."))
+        obj.confirmed_at, obj.confirmed_by = timezone.now(), user
+        obj.save(update_fields=["confirmed_at", "confirmed_by"])
+    return obj
+
+
+def network_health(network, min_size):
+    """Members who accepted or may still accept, against the smallest size of the round."""
+    memberships = list(network.memberships.all())
+    counts = {s: sum(1 for ms in memberships if ms.status == s) for s in Response.values}
+    alive = counts[Response.ACCEPTED] + counts[Response.INVITED]
+    return {"accepted": counts[Response.ACCEPTED], "invited": counts[Response.INVITED],
+            "declined": counts[Response.DECLINED], "alive": alive, "min": min_size,
+            "below_minimum": alive < min_size, "all_answered": counts[Response.INVITED] == 0}
+
+
+def invite_to_network(network, municipality_id, user, request=None):
+    """Add a participant of the round to a published network (after declines) and invite it."""
+    round_ = network.round
+    if network.confirmed_at:
+        raise RoundError(_("This network is confirmed; it takes no new members."))
+    participant = round_.participants.filter(municipality_id=_int_or_none(municipality_id)).select_related(
+        "municipality").first()
+    if participant is None:
+        raise RoundError(_("That municipality does not take part in this round."))
+    if network.memberships.filter(municipality_id=participant.municipality_id).exists():
+        raise RoundError(_("That municipality is already in this network."))
+    places = NetworkMembership.objects.filter(network__round=round_, municipality_id=participant.municipality_id) \
+        .exclude(status=Response.DECLINED).count()
+    if places >= round_.params.get("max_networks_per_municipality", 1):
+        raise RoundError(_("That municipality is already in as many networks as this round allows."))
+    people, _names = people_of(round_)
+    host = people[str(network.host_id)]
+    key = str(participant.municipality_id)
+    with transaction.atomic():
+        NetworkMembership.objects.create(network=network, municipality_id=participant.municipality_id,
+                                         need=people[key]["needs"].get(network.area, 0),
+                                         distance_km=round(proposal_engine.km(people[key], host), 1))
+    _notify_coordinators(round_, request, {participant.municipality_id})
+    return participant.municipality
+
+
+def invite_first_coordinator(municipality, email, full_name, user, request):
+    """Invite the first coordinator of a municipality that has none (e.g. to answer a network invitation)."""
+    from django.template.loader import render_to_string
+
+    if MunicipalRole.objects.filter(municipality=municipality, role="coordinator").exists():
+        raise RoundError(_("This municipality already has a coordinator in Mreža."))
+    invitation = Invitation.objects.create(municipality=municipality, email=email, full_name=full_name,
+                                           role="coordinator", invited_by=user)
+    link = request.build_absolute_uri(reverse("accounts:accept", args=[invitation.token]))
+    body = render_to_string("accounts/invitation_email.txt", {"invitation": invitation, "link": link,
+                                                              "inviter": user})
+    send_mail(_("You are invited to Mreža"), body, None, [email])
+    return invitation

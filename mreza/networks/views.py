@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,11 +22,25 @@ from mreza.core.access import (
     organisations_coordinated_by,
     rounds_visible_to,
 )
+from mreza.core.templatetags.mreza import script
 from mreza.maps import available_countries, render_map
 from mreza.networks import services
-from mreza.networks.forms import AnswerForm, RoundForm
+from mreza.networks.forms import AnswerForm, FirstCoordinatorForm, RoundForm
 from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
+from mreza.networks.proposal import evaluate
 from mreza.registry.models import Municipality, Organisation
+from mreza.registry.templatetags.places import place_name
+
+MAX_ID = 2**31 - 1
+
+
+def _int(value):
+    """A positive database id or index from a query or form value; None for junk (never an exception)."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 def _coordinated_organisations(user):
@@ -45,11 +62,14 @@ def round_new(request):
     organisations = _coordinated_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
-    framework = Framework.objects.filter(pk=request.POST.get("framework") or request.GET.get("framework")).first() \
+    framework_id = _int(request.POST.get("framework") or request.GET.get("framework"))
+    framework = (Framework.objects.filter(pk=framework_id).first() if framework_id else None) \
         or Framework.objects.filter(code="caf2020").first()
-    need_counts = Counter(area for profile in (services.eligible_profiles(framework, {}) if framework else [])
+    organisation = organisations.first()
+    need_counts = Counter(area for profile in (services.eligible_profiles(framework, {}, organisation)
+                                               if framework and organisation else [])
                           for area in profile.needs)
-    initial = {"framework": framework, "organisation": organisations.first(),
+    initial = {"framework": framework, "organisation": organisation,
                "areas": [area for area, _count in need_counts.most_common(8)]}
     form = RoundForm(request.POST or None, organisations=organisations, framework=framework,
                      need_counts=need_counts, initial=initial)
@@ -62,7 +82,7 @@ def round_new(request):
         except services.RoundError as error:
             form.add_error(None, str(error))
         else:
-            services.enqueue(round_)
+            services.enqueue(round_, request.user)
             return redirect("networks:round", pk=round_.pk)
     return render(request, "networks/round_new.html", {"form": form})
 
@@ -95,7 +115,7 @@ def round_detail(request, pk):
             for row in net["members"]:
                 row["name"] = names[row["id"]]
                 alternative = alternatives.get((net["index"], row["id"]))
-                row["alternative"] = _(alternative[0]) % alternative[1] if alternative else ""
+                row["alternative"] = _(alternative[0]) % readable_params(alternative[1]) if alternative else ""
             net["host_name"] = names.get(net["host"], "")
         municipalities = {str(m.pk): m for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
                           .select_related("country").only("code", "name", "type", "latitude", "longitude",
@@ -108,10 +128,53 @@ def round_detail(request, pk):
             "problems": [_(message) % params for message, params in evaluation["problems"]],
             "bound": round_.result.get("bound", {}), "status_engine": round_.result.get("status"),
             "map_svg": _round_map(round_, evaluation, municipalities),
-            "published_networks": Network.objects.filter(round=round_).select_related("host")
-            .prefetch_related("memberships__municipality") if round_.status == "published" else [],
         })
+        if round_.is_editable:
+            context["uninvitable"] = services.without_coordinator(round_)
+    if round_.is_published:
+        context.update(_answers(round_))
+    context["runs"] = list(round_.runs.select_related("started_by").order_by("-number"))
+    context["successors"] = list(round_.successors.order_by("created_at"))
     return render(request, "networks/round_detail.html", context)
+
+
+def _answers(round_):
+    """Every network's and partnership's answers, with networks that fell below the minimum flagged."""
+    memberships = NetworkMembership.objects.select_related("municipality", "responded_by").order_by(
+        "municipality__name")
+    networks = (Network.objects.filter(round=round_).select_related("host", "confirmed_by")
+                .prefetch_related(Prefetch("memberships", queryset=memberships)))
+    participants = list(round_.participants.select_related("municipality").order_by("municipality__name"))
+    partnerships = list(round_.partnerships.select_related(
+        "learner", "mentor", "learner_responded_by", "mentor_responded_by", "confirmed_by").order_by("id"))
+    involved = {p.municipality_id for p in participants}
+    no_coordinator = {m.pk for m in services.without_coordinator(round_, involved)}
+    networks = list(networks)
+    places = Counter(ms.municipality_id for network in networks for ms in network.memberships.all()
+                     if ms.status != "declined")
+    limit = round_.params.get("max_networks_per_municipality", 1)
+    rows = []
+    for network in networks:
+        members = {ms.municipality_id for ms in network.memberships.all()}
+        candidates = [p.municipality for p in participants if p.municipality_id not in members
+                      and p.needs.get(network.area, 0) > 0 and places[p.municipality_id] < limit]
+        rows.append({"network": network, "health": services.network_health(network, round_.params["min_size"]),
+                     "candidates": candidates})
+    return {"answers": rows, "answer_partnerships": partnerships, "no_coordinator": no_coordinator,
+            "broken_networks": sum(1 for r in rows if r["health"]["below_minimum"]),
+            "broken_partnerships": sum(1 for p in partnerships if p.is_declined)}
+
+
+def readable_params(params):
+    """An explanation's figures in the reader's locale ("0,75" in bs) and its host in the reader's script."""
+    shown = dict(params)
+    if "need" in shown:
+        shown["need"] = number_format(float(shown["need"]), 2)
+    if "km" in shown:
+        shown["km"] = number_format(float(shown["km"]), 0)
+    if "host" in shown:
+        shown["host"] = script(str(shown["host"]))
+    return shown
 
 
 def _round_map(round_, evaluation, municipalities):
@@ -124,12 +187,13 @@ def _round_map(round_, evaluation, municipalities):
         if m.latitude is None:
             continue
         network, is_host = placed.get(key, (None, False))
-        point = {"id": key, "lat": m.latitude, "lon": m.longitude, "label": m.name,
+        name = place_name(m.name, m.country)  # map labels in the reader's script
+        point = {"id": key, "lat": m.latitude, "lon": m.longitude, "label": name,
                  "url": f"/municipalities/{m.code}/", "kind": "host" if is_host else ("member" if network is not None
                                                                                     else "unplaced")}
         if network is not None:
             point["net"] = network
-            point["label"] = _("%(name)s — network %(index)s") % {"name": m.name, "index": network + 1}
+            point["label"] = _("%(name)s — network %(index)s") % {"name": name, "index": network + 1}
         points.append(point)
     countries = sorted({m.country.code for m in municipalities.values()} & set(available_countries())) or ["BA"]
     codes = [round_.filters["country"]] if round_.filters.get("country") in countries else countries
@@ -145,23 +209,144 @@ def round_edit(request, pk):
     action = request.POST.get("action", "")
 
     def number(name):
-        value = request.POST.get(name, "")
-        return int(value) if value.lstrip("-").isdigit() else None
+        return _int(request.POST.get(name))
 
     try:
         version = number("version") or 0
         if action == "rerun":
-            services.rerun(round_, version)
+            services.rerun(round_, version, request.user)
             messages.success(request, _("The engine is proposing the unlocked part again."))
         elif action == "publish":
-            services.publish(round_, request.user, request)
+            services.publish(round_, request.user, request, expected_version=version,
+                             without_coordinator_ok=request.POST.get("without_coordinator_ok") == "1")
             messages.success(request, _("Published. The municipalities' coordinators are invited to answer."))
+        elif action == "start_from":
+            if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.PUBLISHED):
+                raise services.RoundError(_("Only a round with a proposal can be continued."))
+            new = services.start_from(round_, request.user)
+            messages.success(request, _("A new round was started from this one. Members who declined are left "
+                                        "out; fill the gaps, re-run or publish it."))
+            return redirect("networks:round", pk=new.pk)
         else:
             services.edit(round_, action, version, network=number("network"), member=request.POST.get("member"),
                           target=number("target"))
+    except services.AlreadyPublished as error:
+        messages.warning(request, str(error))
     except services.RoundError as error:
         messages.error(request, str(error))
     return redirect("networks:round", pk=pk)
+
+
+@login_required
+@require_POST
+def network_action(request, pk):
+    """After publishing: confirm a network (its answers become final) or invite another participant."""
+    network = get_or_deny(request.user, Perm.CHANGE, Network.objects.select_related("round", "host"), pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.confirm(network, request.user)
+            messages.success(request, _("The network is confirmed; its answers are final now."))
+        elif action == "invite":
+            municipality = services.invite_to_network(network, _int(request.POST.get("municipality")),
+                                                      request.user, request)
+            messages.success(request, _("%(name)s is invited to the network.") % {"name": place_name(municipality)})
+        else:
+            raise services.RoundError(_("Unknown change."))
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    return redirect(f"{reverse('networks:round', args=[network.round_id])}#answers")
+
+
+@login_required
+@require_POST
+def partnership_confirm(request, pk, partnership):
+    round_ = get_or_deny(request.user, Perm.CHANGE, GroupingRound.objects.all(), pk=pk)
+    obj = get_object_or_404(Partnership, round=round_, pk=partnership)
+    try:
+        services.confirm(obj, request.user)
+        messages.success(request, _("The partnership is confirmed; its answers are final now."))
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    return redirect(f"{reverse('networks:round', args=[round_.pk])}#answers")
+
+
+def _run_view(round_, run, people, names):
+    proposal = {"networks": [dict(n, members=[m for m in n["members"] if m in people])
+                             for n in run.proposal.get("networks", [])],
+                "partnerships": [p for p in run.proposal.get("partnerships", [])
+                                 if p["learner"] in people and p["mentor"] in people]}
+    evaluation = evaluate(people, run.inputs.get("params") or round_.params, proposal, names)
+    placement = {}
+    for net in evaluation["networks"]:
+        net["host_name"] = names.get(net["host"], "")
+        for row in net["members"]:
+            row["name"] = names[row["id"]]
+            placement.setdefault(row["id"], []).append((net["area"], net["host"], net["index"]))
+    for p in evaluation["partnerships"]:
+        p["learner_name"], p["mentor_name"] = names[p["learner"]], names[p["mentor"]]
+    return {"run": run, "evaluation": evaluation, "placement": placement}
+
+
+@login_required
+def run_compare(request, pk):
+    """Two runs of a round side by side: objective, bound, networks with members, and who moved."""
+    round_ = _round(request, pk)
+    runs = list(round_.runs.select_related("started_by").order_by("number"))
+    if not runs:
+        raise Http404
+
+    def pick(name, default):
+        number = _int(request.GET.get(name))
+        return next((r for r in runs if r.number == number), default)
+
+    a = pick("a", runs[-2] if len(runs) > 1 else runs[0])
+    b = pick("b", runs[-1])
+    people, names = services.people_of(round_)
+    left, right = _run_view(round_, a, people, names), _run_view(round_, b, people, names)
+
+    def where(placement, key):
+        return "; ".join(_("network %(index)s (%(area)s, meets in %(host)s)")
+                         % {"index": i, "area": area, "host": names.get(host, "")}
+                         for area, host, i in placement.get(key, [])) or _("no network")
+
+    moved = []
+    for key in sorted(set(left["placement"]) | set(right["placement"]), key=lambda k: names.get(k, k)):
+        before = sorted((area, host) for area, host, _i in left["placement"].get(key, []))
+        after = sorted((area, host) for area, host, _i in right["placement"].get(key, []))
+        if before != after:
+            moved.append({"name": names.get(key, key), "before": where(left["placement"], key),
+                          "after": where(right["placement"], key)})
+    return render(request, "networks/run_compare.html", {"round": round_, "runs": runs, "left": left,
+                                                        "right": right, "sides": [left, right],
+                                                        "moved": moved})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_first_coordinator(request, code):
+    """A network coordinator invites the first coordinator of a member municipality that has none."""
+    municipality = get_or_deny(request.user, Perm.INVITE_FIRST_COORDINATOR, Municipality.objects.all(), code=code)
+    round_id = _int(request.POST.get("round") or request.GET.get("round"))
+    round_ = GroupingRound.objects.filter(pk=round_id).first() if round_id else None
+    if round_ is not None and not may(request.user, Perm.VIEW, round_):
+        round_ = None
+    back = reverse("networks:round", args=[round_.pk]) if round_ else reverse("networks:rounds")
+    form = FirstCoordinatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_first_coordinator(
+                municipality, form.cleaned_data["email"], form.cleaned_data["full_name"], request.user, request)
+        except services.RoundError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s. When they accept, they can answer for "
+                                        "%(name)s.") % {"email": invitation.email, "name": municipality.name})
+            return redirect(back)
+    pending = municipality.invitations.filter(role="coordinator", accepted_at__isnull=True)
+    return render(request, "networks/invite_coordinator.html", {
+        "form": form, "municipality": municipality, "round": round_, "back": back,
+        "pending": [i for i in pending if i.is_open]})
 
 
 @login_required
@@ -180,6 +365,8 @@ def my_invitations(request):
 @login_required
 @require_POST
 def answer(request, kind, pk):
+    if kind not in ("network", "partnership"):
+        raise Http404
     if kind == "network":
         obj = get_object_or_404(NetworkMembership, pk=pk)
         side = None
@@ -196,7 +383,7 @@ def answer(request, kind, pk):
     if form.is_valid():
         try:
             services.respond(obj, request.user, form.cleaned_data["answer"] == "accept",
-                             form.cleaned_data["reason"], side)
+                             form.cleaned_data["reason"], side, request)
         except services.RoundError as error:
             messages.error(request, str(error))
         else:
