@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mreza.core.audit import AuditedModel
-from mreza.text import bg_to_lat, cyr_to_lat, fold
+from mreza.text import bg_to_lat, cyr_to_lat, fold, search_key
 
 # Country names are UI vocabulary (translated), not user data.
 COUNTRY_NAMES = {
@@ -86,9 +86,21 @@ class Organisation(AuditedModel):
         return self.name
 
 
+class PopulationKind(models.TextChoices):
+    CENSUS = "census", _("census")
+    ESTIMATE = "estimate", _("official estimate")
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def for_directory(self):
-        return self.select_related("country", "region", "region__parent")
+        return self.select_related("country", "region", "region__parent", "part_of")
+
+    def population_total(self):
+        """Sum of the figures without counting a city and its city municipalities twice:
+        a unit whose city is in the same selection is left out (the city holds its figure)."""
+        inner = self.order_by().values("pk")
+        total = self.order_by().exclude(part_of__in=inner).aggregate(total=models.Sum("population"))
+        return total["total"]
 
     def current(self, on=None):
         from django.utils import timezone
@@ -124,6 +136,12 @@ class Municipality(AuditedModel):
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.MUNICIPALITY)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     census_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
+    # Every figure is a fact with a kind, a reference date and a source.
+    population_kind = models.CharField(
+        _("kind of population figure"), max_length=10, choices=PopulationKind.choices, blank=True
+    )
+    population_date = models.DateField(_("reference date of the population"), null=True, blank=True)
+    population_source = models.CharField(_("source of the population"), max_length=300, blank=True)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True)
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
@@ -165,9 +183,15 @@ class Municipality(AuditedModel):
             return bg_to_lat(self.name)
         return cyr_to_lat(self.name)
 
+    @property
+    def population_year(self):
+        if self.population_date:
+            return self.population_date.year
+        return self.census_year
+
     def compute_search_key(self):
         parts = [self.name, self.name_latin, self.code]
-        return fold(" ".join(parts))[:600]
+        return search_key(" ".join(parts))[:600]
 
     def save(self, *args, **kwargs):
         self.search_key = self.compute_search_key()

@@ -4,7 +4,7 @@ Pure Python, no Django: safe to use in migrations, management commands and scrip
 """
 
 from .bulgarian import bg_to_lat
-from .folding import fold, fold_query_matches
+from .folding import fold, fold_query_matches, search_key
 from .script import detect_script, to_script
 from .serbian import cyr_to_lat, lat_to_cyr
 
@@ -15,5 +15,6 @@ __all__ = [
     "fold",
     "fold_query_matches",
     "lat_to_cyr",
+    "search_key",
     "to_script",
 ]

@@ -82,3 +82,19 @@ def fold_query_matches(query: str, text: str) -> bool:
     """Whether every word of the folded query occurs in the folded text (an empty query does)."""
     folded_text = fold(text)
     return all(token in folded_text for token in fold(query).split())
+
+
+_DOUBLE_I_RE = re.compile(r"i+")
+
+
+def search_key(text: str) -> str:
+    """What a stored name is searched by: its fold, plus a second spelling when j could be i.
+
+    Bulgarian я, ю and ь are y in the legal transliteration (Smolyan) and folded as j, but people
+    also type them as i (Smolian, Tiutiunche); Serbian љ/њ are typed li/ni by foreigners. The
+    second form, with every j read as i, lets both spellings find the name. Queries are folded
+    with fold() only, so a query matches if it occurs in either form.
+    """
+    key = fold(text)
+    alternative = _DOUBLE_I_RE.sub("i", key.replace("j", "i")) if "j" in key else ""
+    return " ".join(dict.fromkeys(key.split() + alternative.split()))

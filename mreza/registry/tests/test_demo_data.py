@@ -36,3 +36,34 @@ def test_generate_scale_data_is_reproducible(db):
     call_command("generate_scale_data", "--municipalities", "120", "--seed", "7", "--replace", stdout=io.StringIO())
     again = list(Municipality.objects.filter(code__startswith="SYN7-").order_by("code").values_list("name", flat=True))
     assert again == names
+
+
+def test_load_demo_loads_serbia_and_bulgaria_with_users_in_their_languages(db):
+    from mreza.accounts.models import MunicipalRole, OrganisationRole
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert Municipality.objects.filter(country__code="RS").count() == 175
+    assert Municipality.objects.filter(country__code="BG").count() == 265
+    smolyan = Municipality.objects.get(code="BG-SML31")
+    roles = {(r.user.email, r.role, r.user.language)
+             for r in MunicipalRole.objects.filter(municipality=smolyan, user__email__endswith="@mreza.demo")
+             .select_related("user")}
+    assert roles == {("maria@mreza.demo", "coordinator", "bg"), ("georgi@mreza.demo", "assessor", "bg"),
+                     ("elena@mreza.demo", "management", "bg")}
+    kragujevac = Municipality.objects.get(code="RS-70645")
+    languages = dict(MunicipalRole.objects.filter(municipality=kragujevac, user__email__endswith="@mreza.demo")
+                     .values_list("role", "user__language"))
+    from mreza.assessment.models import LearningProfile
+
+    assert LearningProfile.objects.filter(municipality__region__code="BG-21").count() == 10
+    assert LearningProfile.objects.get(municipality=smolyan).sharing == "coordinators"
+    assert languages == {"coordinator": "sr", "assessor": "sr-latn", "management": "sr"}
+    coordinators = dict(OrganisationRole.objects.filter(role="network_coordinator").values_list(
+        "user__email", "organisation__code"))
+    assert coordinators["ivan@mreza.demo"] == "NAMRB" and coordinators["stefan@mreza.demo"] == "SKGO"
+    assert smolyan.memberships.filter(code="NAMRB").exists()
+    assert "maria@mreza.demo" in out.getvalue() and "stefan@mreza.demo" in out.getvalue()
+    call_command("load_demo", stdout=io.StringIO())
+    assert Municipality.objects.filter(country__code__in=["RS", "BG"]).count() == 440
+    assert User.objects.filter(email="maria@mreza.demo").count() == 1

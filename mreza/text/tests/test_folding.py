@@ -104,3 +104,13 @@ def test_fold_query_matches(query, text):
 @pytest.mark.parametrize(("query", "text"), [("banja tuzla", "Бања Лука"), ("sofia", "Sarajevo")])
 def test_fold_query_mismatches(query, text):
     assert not fold_query_matches(query, text)
+
+
+def test_search_key_lets_every_spelling_of_a_bulgarian_name_match():
+    from mreza.text import bg_to_lat, search_key
+
+    key = search_key(f"Смолян {bg_to_lat('Смолян')}")
+    for query in ("Смолян", "Smolyan", "smolian", "Smoljan", "СМОЛ"):
+        assert all(token in key for token in fold(query).split()), query
+    assert search_key("Tuzla") == "tuzla"  # no j: a single form
+    assert "smolian" not in fold("Смолян")  # fold alone is unchanged; the second form is only stored

@@ -1,5 +1,6 @@
 """A large synthetic dataset, reproducible from its seed, for benchmarks and query-count tests."""
 
+import datetime
 import random
 import time
 
@@ -9,11 +10,12 @@ from django.db import transaction
 
 from mreza.accounts.models import MunicipalRole, User
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
-from mreza.text import fold
+from mreza.text import search_key
 
 SYLLABLES_LATIN = ["ba", "nja", "lu", "ka", "tre", "bi", "nje", "do", "boj", "gra", "di", "ška", "ze", "ni", "ca",
                    "vi", "še", "grad", "mo", "star", "no", "vo", "lje", "po", "sa", "ra", "je", "vo", "ći", "đe"]
 BATCH = 2000
+CENSUS_DAY = datetime.date(2022, 9, 30)
 
 
 def synthetic_name(rng):
@@ -62,11 +64,12 @@ class Command(BaseCommand):
                 m = Municipality(
                     code=f"{prefix}{i:06d}", country=country, region=regions[i % region_count], name=name,
                     type=rng.choice(["municipality", "municipality", "municipality", "city"]),
-                    population=rng.randint(1500, 400000), census_year=2022,
+                    population=rng.randint(1500, 400000), census_year=2022, population_kind="census",
+                    population_date=CENSUS_DAY, population_source="synthetic",
                     area_km2=rng.randint(20, 2000), latitude=round(rng.uniform(41.0, 47.0), 4),
                     longitude=round(rng.uniform(14.0, 29.0), 4),
                 )
-                m.search_key = fold(f"{name} {m.code}")
+                m.search_key = search_key(f"{name} {m.code}")
                 rows.append(m)
             created = []
             for start in range(0, len(rows), BATCH):

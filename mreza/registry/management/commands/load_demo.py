@@ -1,5 +1,7 @@
+import random
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -11,23 +13,37 @@ from mreza.core.audit import acting_as
 from mreza.registry.importing import plan_and_apply, read_path
 from mreza.registry.models import Country, Municipality, Organisation
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "ba"
+DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = DATA_ROOT / "ba"
+# The real registries, in this order: Bosnia and Herzegovina, Serbia, Bulgaria.
+REGISTRIES = ("ba", "rs", "bg")
 DEMO_PASSWORD = "mreza-demo-2026"
 
+# People in Republika Srpska write Serbian ijekavian (sr-ijekavsk, sr-latn-ijekavsk); in Serbia ekavian.
 # (e-mail, full name, language, municipal roles [(municipality code, role)], organisation roles [(org, role)])
 DEMO_PEOPLE = [
     ("admin@mreza.demo", "Ana Administrator", "en", [], [("MREZA", "platform_admin")]),
-    ("alice@mreza.demo", "Алиса Петровић", "sr", [("BA-BANJA-LUKA", "coordinator")], []),
-    ("bob@mreza.demo", "Bojan Marković", "sr-latn", [("BA-BANJA-LUKA", "assessor")], []),
-    ("olga@mreza.demo", "Олга Јовановић", "sr", [("BA-BANJA-LUKA", "ort_member")], []),
-    ("tomo@mreza.demo", "Tomo Kovačević", "sr-latn", [("BA-BANJA-LUKA", "training_contact")], []),
-    ("mara@mreza.demo", "Мара Стојановић", "sr", [("BA-BANJA-LUKA", "management")], []),
+    ("alice@mreza.demo", "Алиса Петровић", "sr-ijekavsk", [("BA-BANJA-LUKA", "coordinator")], []),
+    ("bob@mreza.demo", "Bojan Marković", "sr-latn-ijekavsk", [("BA-BANJA-LUKA", "assessor")], []),
+    ("olga@mreza.demo", "Олга Јовановић", "sr-ijekavsk", [("BA-BANJA-LUKA", "ort_member")], []),
+    ("tomo@mreza.demo", "Tomo Kovačević", "sr-latn-ijekavsk", [("BA-BANJA-LUKA", "training_contact")], []),
+    ("mara@mreza.demo", "Мара Стојановић", "sr-ijekavsk", [("BA-BANJA-LUKA", "management")], []),
     ("charlie@mreza.demo", "Čarli Hodžić", "bs", [("BA-TUZLA", "staff")], []),
     ("mirza@mreza.demo", "Mirza Begić", "bs", [("BA-TUZLA", "coordinator")], []),
-    ("dana@mreza.demo", "Дана Илић", "sr", [], [("SOGRS", "network_coordinator")]),
+    ("dana@mreza.demo", "Дана Илић", "sr-ijekavsk", [], [("SOGRS", "network_coordinator")]),
     ("emir@mreza.demo", "Emir Softić", "bs", [], [("SOGFBIH", "network_coordinator")]),
     ("erin@mreza.demo", "Erina Knežević", "hr", [], [("SOGFBIH", "expert")]),
     ("tina@mreza.demo", "Tina Babić", "hr", [], [("ADS-BIH", "training_commission")]),
+    # Bulgaria: Smolyan and the national association НСОРБ.
+    ("maria@mreza.demo", "Мария Караиванова", "bg", [("BG-SML31", "coordinator")], []),
+    ("georgi@mreza.demo", "Георги Петров", "bg", [("BG-SML31", "assessor")], []),
+    ("elena@mreza.demo", "Елена Хаджиева", "bg", [("BG-SML31", "management")], []),
+    ("ivan@mreza.demo", "Иван Стоянов", "bg", [], [("NAMRB", "network_coordinator")]),
+    # Serbia: Kragujevac and the Standing Conference СКГО.
+    ("milica@mreza.demo", "Милица Радовановић", "sr", [("RS-70645", "coordinator")], []),
+    ("nikola@mreza.demo", "Nikola Đorđević", "sr-latn", [("RS-70645", "assessor")], []),
+    ("jelena@mreza.demo", "Јелена Милосављевић", "sr", [("RS-70645", "management")], []),
+    ("stefan@mreza.demo", "Стефан Лазић", "sr", [], [("SKGO", "network_coordinator")]),
 ]
 
 DEMO_ORGANISATIONS = [
@@ -43,11 +59,16 @@ BANJA_LUKA_ABOUT = (
 
 
 class Command(BaseCommand):
-    help = "Load the real registry of Bosnia and Herzegovina and demo users for every role (safe to re-run)."
+    help = (
+        "Load the real registries of Bosnia and Herzegovina, Serbia and Bulgaria and demo users for every "
+        "role (safe to re-run)."
+    )
 
     def handle(self, **options):
-        plan = plan_and_apply(read_path(DATA_DIR), actor_label="load_demo")
-        created = sum(c for c, _u, _n in plan.summary().values())
+        created = 0
+        for folder in REGISTRIES:
+            plan = plan_and_apply(read_path(DATA_ROOT / folder), actor_label="load_demo")
+            created += sum(c for c, _u, _n in plan.summary().values())
         with transaction.atomic(), acting_as(None, "load_demo"):
             ba = Country.objects.get(code="BA")
             for code, kind, name, country in DEMO_ORGANISATIONS:
@@ -77,7 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, _lang, municipal, organisational in DEMO_PEOPLE:
             roles = [f"{r} of {c}" for c, r in municipal] + [f"{r} at {c}" for c, r in organisational]
-            self.stdout.write(f"  {email:<22} {', '.join(roles)}")
+            self.stdout.write(f"  {email:<22} {_lang:<8} {', '.join(roles)}")
 
     def _assessments(self):
         with transaction.atomic(), acting_as(None, "load_demo"):
@@ -89,4 +110,16 @@ class Command(BaseCommand):
                                              people["mara"])
             others = Municipality.objects.filter(country__code="BA").exclude(pk=banja_luka.pk).order_by("code")
             assessment_demo.demo_assessments(list(others), caf, share=0.4)
+            # Bulgaria and Serbia: Smolyan and Kragujevac (shared with coordinators, accepted by their
+            # management) and every unit of their province / district, so that НСОРБ and СКГО can group.
+            homes = (("BG-SML31", "georgi", "elena", "BG-21"), ("RS-70645", "nikola", "jelena", "RS-12"))
+            for code, assessor, management, region in homes:
+                home = Municipality.objects.get(code=code)
+                if not Assessment.objects.filter(municipality=home, framework=caf).exists():
+                    assessors = [people[assessor], *assessment_demo.synthetic_assessors(home, 3, make_password(None))]
+                    assessment_demo.build_completed_assessment(
+                        home, caf, "classic", assessors, random.Random(code), year=2024, sharing="coordinators",
+                        accepted_by=people[management])
+                neighbours = Municipality.objects.filter(region__code=region).exclude(pk=home.pk).order_by("code")
+                assessment_demo.demo_assessments(list(neighbours), caf, share=1.0, seed=8)
         self.stdout.write(f"Demo self-assessments: {Assessment.objects.count()}.")
