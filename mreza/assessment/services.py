@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mreza.assessment import scoring
-from mreza.assessment.frameworks.schema import iter_subcriteria, load_framework
+from mreza.assessment.frameworks.schema import KNOWN_LANGUAGES, iter_subcriteria, load_framework
 from mreza.assessment.models import (
     Assessment,
     Consensus,
@@ -32,6 +32,36 @@ class AssessmentError(Exception):
 
 # ---------------------------------------------------------------- frameworks
 
+def _structure(data):
+    """What scores depend on: codes, panels, scales and the English source wording — everything but
+    the translations."""
+    if isinstance(data, dict):
+        if data and set(data) <= set(KNOWN_LANGUAGES):
+            return data.get("en")
+        return {key: _structure(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_structure(value) for value in data]
+    return data
+
+
+def _correct_wording(framework, data, checksum):
+    """A used framework may have its translations corrected (a typo, a glossary term): scores stay
+    comparable because codes, panels, scales and the English source are unchanged. Each change is audited."""
+    framework.name, framework.data, framework.checksum = data["name"], data, checksum
+    framework.save(update_fields=["name", "data", "checksum"])
+    criteria = {c.code: c for c in framework.criteria.all()}
+    for criterion in data["criteria"]:
+        row = criteria[criterion["code"]]
+        row.title, row.description = criterion["title"], criterion.get("description", {})
+        row.save(update_fields=["title", "description"])
+    subcriteria = {s.code: s for s in framework.subcriteria.all()}
+    for _criterion, sub, _panels in iter_subcriteria(data):
+        row = subcriteria[sub["code"]]
+        row.title, row.description, row.examples = sub["title"], sub.get("description", {}), sub.get("examples", [])
+        row.save(update_fields=["title", "description", "examples"])
+    return framework
+
+
 def install_framework(path_or_text):
     """Validate and store a framework file. A used framework is never changed: publish a new version."""
     data = load_framework(path_or_text)
@@ -41,6 +71,8 @@ def install_framework(path_or_text):
         if existing and existing.checksum == checksum:
             return existing, False
         if existing and existing.assessments.exists():
+            if _structure(existing.data) == _structure(data):
+                return _correct_wording(existing, data, checksum), False
             raise AssessmentError(_(
                 "Framework %(code)s version %(version)s is already used by assessments and cannot change. "
                 "Give the file a new version."

@@ -3,11 +3,14 @@ from django.utils import translation
 
 from mreza.core.access import roles_of
 
+#: UI languages written in Cyrillic; every other one (sr-latn, sr-latn-ijekavsk, bs, hr, en) reads Latin.
+CYRILLIC_UI_LANGUAGES = frozenset({"sr", "sr-ijekavsk", "bg"})
+
 
 def reader_script(language_code=None):
     """The script a reader of this UI language reads Serbian text in."""
-    code = language_code or translation.get_language() or "en"
-    return "cyrl" if code in ("sr", "bg") else "latn"
+    code = (language_code or translation.get_language() or "en").lower()
+    return "cyrl" if code in CYRILLIC_UI_LANGUAGES else "latn"
 
 
 def navigation(request):

@@ -40,3 +40,15 @@ def test_used_framework_cannot_change(world, assessment, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("load_framework", str(path), stdout=io.StringIO())
     assert "already used" in str(error.value) and "new version" in str(error.value)
+
+
+def test_used_framework_accepts_a_corrected_translation(world, assessment, tmp_path):
+    text = (FRAMEWORKS_DIR / "caf2020.yaml").read_text(encoding="utf-8")
+    corrected = text.replace("      bs: Liderstvo\n", "      bs: Liderstvo (ispravljeno)\n", 1)
+    assert corrected != text
+    path = tmp_path / "caf-corrected.yaml"
+    path.write_text(corrected, encoding="utf-8")
+    call_command("load_framework", str(path), stdout=io.StringIO())
+    framework = Framework.objects.get(code="caf2020")
+    assert framework.criteria.get(position=0).title["bs"] == "Liderstvo (ispravljeno)"
+    assert framework.assessments.filter(pk=assessment.pk).exists()
