@@ -98,7 +98,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, _lang, municipal, organisational in DEMO_PEOPLE:
             roles = [f"{r} of {c}" for c, r in municipal] + [f"{r} at {c}" for c, r in organisational]
-            self.stdout.write(f"  {email:<22} {_lang:<8} {', '.join(roles)}")
+            self.stdout.write(f"  {email:<22} {_lang:<16} {', '.join(roles)}")
 
     def _assessments(self):
         with transaction.atomic(), acting_as(None, "load_demo"):
