@@ -15,9 +15,12 @@ class Factory:
         from mreza.registry.models import Country, Region
 
         self.country = Country.objects.create(code="BA", name="Bosnia and Herzegovina")
-        self.entity = Region.objects.create(country=self.country, code="T-RS", kind="entity", name="Република Српска")
-        self.canton = Region.objects.create(country=self.country, code="T-FBIH-03", kind="canton",
-                                            name="Tuzlanski kanton")
+        self.entity = Region.objects.create(
+            country=self.country, code="T-RS", kind="entity", name="Република Српска"
+        )
+        self.canton = Region.objects.create(
+            country=self.country, code="T-FBIH-03", kind="canton", name="Tuzlanski kanton"
+        )
 
     def municipality(self, code, name, region=None, **extra):
         from mreza.registry.models import Municipality
@@ -25,13 +28,16 @@ class Factory:
         extra.setdefault("population", 10000)
         extra.setdefault("latitude", 44.5)
         extra.setdefault("longitude", 18.0)
-        return Municipality.objects.create(code=code, name=name, country=self.country,
-                                           region=region or self.entity, **extra)
+        return Municipality.objects.create(
+            code=code, name=name, country=self.country, region=region or self.entity, **extra
+        )
 
     def user(self, name, **extra):
         from mreza.accounts.models import User
 
-        return User.objects.create_user(f"{name}@example.org", "test-password-123", full_name=name.title(), **extra)
+        return User.objects.create_user(
+            f"{name}@example.org", "test-password-123", full_name=name.title(), **extra
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -51,14 +57,20 @@ def world(db):
     f = Factory()
     f.a = f.municipality("T-A", "Бања Лука", population=185042, type="city")
     f.b = f.municipality("T-B", "Tuzla", region=f.canton, population=110979, type="city")
-    f.association = Organisation.objects.create(code="T-ASSOC", kind="association", name="Савез општина")
+    f.association = Organisation.objects.create(
+        code="T-ASSOC", kind="association", name="Савез општина"
+    )
     Membership.objects.create(municipality=f.a, organisation=f.association)
     f.alice, f.bob, f.charlie, f.dana = (f.user(n) for n in ("alice", "bob", "charlie", "dana"))
-    f.admin = User.objects.create_superuser("admin@example.org", "test-password-123", full_name="Admin")
+    f.admin = User.objects.create_superuser(
+        "admin@example.org", "test-password-123", full_name="Admin"
+    )
     MunicipalRole.objects.create(user=f.alice, municipality=f.a, role="coordinator")
     MunicipalRole.objects.create(user=f.bob, municipality=f.a, role="assessor")
     MunicipalRole.objects.create(user=f.charlie, municipality=f.b, role="staff")
-    OrganisationRole.objects.create(user=f.dana, organisation=f.association, role="network_coordinator")
+    OrganisationRole.objects.create(
+        user=f.dana, organisation=f.association, role="network_coordinator"
+    )
     return f
 
 

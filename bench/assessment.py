@@ -3,6 +3,7 @@
 Target (issue 3): under 2 s on the project's machine. Run with `make bench-assessment`.
 """
 
+import io
 import os
 import statistics
 import sys
@@ -31,15 +32,20 @@ def main():
 
     call_command("migrate", verbosity=0)
     if not Municipality.objects.exists():
-        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_demo", verbosity=0, stdout=io.StringIO())
     caf = next(f for f in install_shipped_frameworks() if f.code == "caf2020")
     municipality = Municipality.objects.get(code="BA-TUZLA")
-    people = demo.synthetic_assessors(municipality, 12, make_password(None), domain="bench.synthetic")
+    people = demo.synthetic_assessors(
+        municipality, 12, make_password(None), domain="bench.synthetic"
+    )
     Assessment.objects.filter(municipality=municipality, title__startswith="CAF").delete()
     rng = random.Random(1)
-    demo.build_completed_assessment(municipality, caf, "classic", people, rng, year=2023, sharing="private")
-    assessment = demo.build_completed_assessment(municipality, caf, "classic", people, rng, year=2025,
-                                                 sharing="private")
+    demo.build_completed_assessment(
+        municipality, caf, "classic", people, rng, year=2023, sharing="private"
+    )
+    assessment = demo.build_completed_assessment(
+        municipality, caf, "classic", people, rng, year=2025, sharing="private"
+    )
     admin = User.objects.filter(is_superuser=True).first()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
@@ -49,10 +55,15 @@ def main():
         started = time.perf_counter()
         response = client.get(f"/assessments/{assessment.pk}/report.pdf")
         timings.append(time.perf_counter() - started)
-        assert response.status_code == 200 and response.content[:4] == b"%PDF", (response.status_code, response.get("Location"))
-    print(f"PDF report, {assessment.consensus.count()} subcriteria, {assessment.members.count()} assessors, "
-          f"{len(response.content) // 1024} KB: median {statistics.median(timings):.2f} s, "
-          f"min {min(timings):.2f} s, max {max(timings):.2f} s over {runs} runs (first run included)")
+        assert response.status_code == 200 and response.content[:4] == b"%PDF", (
+            response.status_code,
+            response.get("Location"),
+        )
+    print(
+        f"PDF report, {assessment.consensus.count()} subcriteria, {assessment.members.count()} assessors, "
+        f"{len(response.content) // 1024} KB: median {statistics.median(timings):.2f} s, "
+        f"min {min(timings):.2f} s, max {max(timings):.2f} s over {runs} runs (first run included)"
+    )
 
 
 if __name__ == "__main__":

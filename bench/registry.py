@@ -29,18 +29,26 @@ def main():
     started = time.perf_counter()
     for folder in REGISTRIES:  # the three real registries (BA, RS, BG) alongside the synthetic rows
         plan_and_apply(read_path(DATA_ROOT / folder), actor_label="bench")
-    print(f"import of the real registries {', '.join(REGISTRIES)}: {time.perf_counter() - started:.1f} s")
+    print(
+        f"import of the real registries {', '.join(REGISTRIES)}: {time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
-    call_command("generate_scale_data", municipalities=n, users_per_municipality=5, seed=99, replace=True)
+    call_command(
+        "generate_scale_data", municipalities=n, users_per_municipality=5, seed=99, replace=True
+    )
     generate_seconds = time.perf_counter() - started
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"generate_scale_data --municipalities {n} --users-per-municipality 5: {generate_seconds:.1f} s")
-    for label, url in [("directory, first page", "/municipalities/"),
-                       ("search 'grad'", "/municipalities/?q=grad"),
-                       ("search two words", "/municipalities/?q=banja+1"),
-                       ("search 'smolian'", "/municipalities/?q=smolian"),
-                       ("country BG, region", "/municipalities/?country=BG&region=BG-21"),
-                       ("filter population", "/municipalities/?population_min=100000&type=city")]:
+    print(
+        f"generate_scale_data --municipalities {n} --users-per-municipality 5: {generate_seconds:.1f} s"
+    )
+    for label, url in [
+        ("directory, first page", "/municipalities/"),
+        ("search 'grad'", "/municipalities/?q=grad"),
+        ("search two words", "/municipalities/?q=banja+1"),
+        ("search 'smolian'", "/municipalities/?q=smolian"),
+        ("country BG, region", "/municipalities/?country=BG&region=BG-21"),
+        ("filter population", "/municipalities/?population_min=100000&type=city"),
+    ]:
         timings = []
         for _ in range(5):
             reset_queries()  # the capture reads a bounded log that generating the data filled
@@ -49,7 +57,9 @@ def main():
                 response = client.get(url)
                 timings.append(time.perf_counter() - t)
             assert response.status_code == 200
-        print(f"{label:<24} median {statistics.median(timings) * 1000:7.1f} ms, {len(ctx.captured_queries)} queries")
+        print(
+            f"{label:<24} median {statistics.median(timings) * 1000:7.1f} ms, {len(ctx.captured_queries)} queries"
+        )
 
 
 if __name__ == "__main__":

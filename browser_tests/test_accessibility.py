@@ -5,17 +5,29 @@ from browser_tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-PUBLIC = ["/", "/municipalities/", "/municipalities/?q=tuzla", "/municipalities/BA-BANJA-LUKA/",
-          "/municipalities/map/", "/accounts/login/"]
-PRIVATE = ["/dashboard/", "/municipalities/BA-BANJA-LUKA/people/", "/municipalities/BA-BANJA-LUKA/history/",
-           "/municipalities/BA-BANJA-LUKA/edit/", "/municipalities/BA-BANJA-LUKA/people/invite/",
-           "/account/settings/"]
+PUBLIC = [
+    "/",
+    "/municipalities/",
+    "/municipalities/?q=tuzla",
+    "/municipalities/BA-BANJA-LUKA/",
+    "/municipalities/map/",
+    "/accounts/login/",
+]
+PRIVATE = [
+    "/dashboard/",
+    "/municipalities/BA-BANJA-LUKA/people/",
+    "/municipalities/BA-BANJA-LUKA/history/",
+    "/municipalities/BA-BANJA-LUKA/edit/",
+    "/municipalities/BA-BANJA-LUKA/people/invite/",
+    "/account/settings/",
+]
 
 
 def serious(results):
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -36,7 +48,9 @@ def test_phone_width_has_no_horizontal_scroll(page):
     page.set_viewport_size({"width": 375, "height": 800})
     for url in ("/", "/municipalities/", "/municipalities/BA-BANJA-LUKA/"):
         page.goto(url)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, url
 
 
@@ -50,13 +64,22 @@ def test_assessment_and_network_pages_have_no_serious_violations(page):
     sign_in(page, "alice")
     with page.expect_navigation():
         page.select_option("#language-select", "en")
-    for url in ("/assessments/", f"/assessments/{current.pk}/", f"/assessments/{current.pk}/group/",
-                f"/assessments/{current.pk}/score/", f"/assessments/{current.pk}/score/1.1/",
-                f"/assessments/{accepted.pk}/", f"/assessments/{accepted.pk}/report/",
-                f"/assessments/{accepted.pk}/plan/", f"/assessments/{accepted.pk}/plan/new/",
-                f"/assessments/{accepted.pk}/profile/", f"/assessments/{accepted.pk}/consensus/1.1/",
-                f"/assessments/{accepted.pk}/divergence/", "/networks/mine/",
-                "/municipalities/BA-BANJA-LUKA/assessments/new/"):
+    for url in (
+        "/assessments/",
+        f"/assessments/{current.pk}/",
+        f"/assessments/{current.pk}/group/",
+        f"/assessments/{current.pk}/score/",
+        f"/assessments/{current.pk}/score/1.1/",
+        f"/assessments/{accepted.pk}/",
+        f"/assessments/{accepted.pk}/report/",
+        f"/assessments/{accepted.pk}/plan/",
+        f"/assessments/{accepted.pk}/plan/new/",
+        f"/assessments/{accepted.pk}/profile/",
+        f"/assessments/{accepted.pk}/consensus/1.1/",
+        f"/assessments/{accepted.pk}/divergence/",
+        "/networks/mine/",
+        "/municipalities/BA-BANJA-LUKA/assessments/new/",
+    ):
         page.goto(url)
         found[url] = serious(axe.run(page))
     page.click("form[action='/accounts/logout/'] button")

@@ -1,7 +1,6 @@
 """The whole self-assessment in the browser: start, three assessors (one through Excel), divergence,
 consensus, report PDF, acceptance, improvement plan, shared learning profile."""
 
-import io
 import re
 
 import pytest
@@ -108,7 +107,7 @@ def test_whole_self_assessment(browser, live_server, demo, tmp_path):
         alice.click("text=Download PDF")
     from pypdf import PdfReader
 
-    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(download.value.path(), "rb").read())).pages)
+    pdf_text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     assert "Leadership" in pdf_text and "45.0" in pdf_text and "80.0" in pdf_text
 
     mara = person(browser, live_server, "mara")

@@ -58,14 +58,18 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
     round_ = GroupingRound.objects.latest("id")
     assert round_.status == "proposed"
     network, member, target = pick_move(round_)
-    form = dana.locator(f"form:has(input[name=member][value='{member}']):has(input[name=network][value='{network}'])")
+    form = dana.locator(
+        f"form:has(input[name=member][value='{member}']):has(input[name=network][value='{network}'])"
+    )
     form.locator("select[name=target]").select_option(str(target))
     form.locator("button[value=move]").click()
     dana.wait_for_load_state()
     round_.refresh_from_db()
     assert member in round_.proposal["networks"][target]["members"]
     if dana.locator("text=Broken constraints").count():
-        form = dana.locator(f"form:has(input[name=member][value='{member}']):has(input[name=network][value='{target}'])")
+        form = dana.locator(
+            f"form:has(input[name=member][value='{member}']):has(input[name=network][value='{target}'])"
+        )
         form.locator("select[name=target]").select_option(str(network))
         form.locator("button[value=move]").click()
         dana.wait_for_load_state()
@@ -81,17 +85,27 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
     expect(dana.locator("button[value=rerun]")).to_have_count(0)
 
     membership = NetworkMembership.objects.select_related("municipality").order_by("id").first()
-    coordinator = MunicipalRole.objects.filter(municipality=membership.municipality, role="coordinator").first()
+    coordinator = MunicipalRole.objects.filter(
+        municipality=membership.municipality, role="coordinator"
+    ).first()
     if coordinator is None:
-        user = User.objects.create_user(f"coord-{membership.municipality.code.lower()}@mreza.demo", PASSWORD,
-                                        full_name="Koordinator", language="en")
-        MunicipalRole.objects.create(user=user, municipality=membership.municipality, role="coordinator")
+        user = User.objects.create_user(
+            f"coord-{membership.municipality.code.lower()}@mreza.demo",
+            PASSWORD,
+            full_name="Koordinator",
+            language="en",
+        )
+        MunicipalRole.objects.create(
+            user=user, municipality=membership.municipality, role="coordinator"
+        )
         who = user.email.split("@")[0]
     else:
         who = coordinator.user.email.split("@")[0]
     municipality = person(browser, live_server, who)
     municipality.click("nav.main-nav >> text=Networks")
-    card = municipality.locator("article", has=municipality.locator(f"text={membership.network.title}")).first
+    card = municipality.locator(
+        "article", has=municipality.locator(f"text={membership.network.title}")
+    ).first
     card.locator("label", has_text="Accept").click()
     card.locator("button[type=submit]").click()
     expect(municipality.locator(".messages")).to_contain_text("Your answer is recorded")

@@ -8,7 +8,9 @@ from browser_tests.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("who", ["admin", "alice", "bob", "olga", "tomo", "charlie", "dana", "erin", "tina"])
+@pytest.mark.parametrize(
+    "who", ["admin", "alice", "bob", "olga", "tomo", "charlie", "dana", "erin", "tina"]
+)
 def test_every_role_signs_in_and_sees_their_dashboard(page, who):
     sign_in(page, who)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
@@ -19,9 +21,16 @@ def test_every_role_signs_in_and_sees_their_dashboard(page, who):
     expect(page.locator("a[href='/accounts/login/']").first).to_be_visible()
 
 
-@pytest.mark.parametrize(("language", "nav_text"), [
-    ("sr", "Општине"), ("sr-latn", "Opštine"), ("bg", "Общини"), ("bs", "Općine"), ("hr", "Općine"),
-])
+@pytest.mark.parametrize(
+    ("language", "nav_text"),
+    [
+        ("sr", "Општине"),
+        ("sr-latn", "Opštine"),
+        ("bg", "Общини"),
+        ("bs", "Općine"),
+        ("hr", "Općine"),
+    ],
+)
 def test_language_switcher_translates_and_remembers(page, language, nav_text):
     page.goto("/municipalities/")
     page.select_option("#language-select", language)
@@ -36,7 +45,9 @@ def test_directory_search_across_scripts(page):
     for query in ("banja luka", "Banja Luka", "бања лука"):
         page.fill("input[name=q]", query)
         expect(page.locator("#directory-results")).to_contain_text("1 municipality found")
-        expect(page.locator("#directory-results a[href='/municipalities/BA-BANJA-LUKA/']")).to_be_visible()
+        expect(
+            page.locator("#directory-results a[href='/municipalities/BA-BANJA-LUKA/']")
+        ).to_be_visible()
     page.select_option("#language-select", "sr")
     page.wait_for_load_state()
     expect(page.locator("#directory-results")).to_contain_text("Бања Лука")

@@ -46,14 +46,19 @@ def test_pages_work_under_the_content_security_policy(page):
     handlers (map country, language) still work from core/mreza.js."""
     page.add_init_script(CSP_WATCH)
     seen = []
-    page.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text
-            else None)
+    page.on(
+        "console",
+        lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     response = page.goto("/municipalities/map/?country=BA")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "camera=()" in response.headers["permissions-policy"]
     options = page.locator("#map-country option")
-    other = next(options.nth(i).get_attribute("value") for i in range(options.count())
-                 if options.nth(i).get_attribute("value") != "BA")
+    other = next(
+        options.nth(i).get_attribute("value")
+        for i in range(options.count())
+        if options.nth(i).get_attribute("value") != "BA"
+    )
     page.select_option("#map-country", other)
     expect(page).to_have_url(re.compile(rf"country={other}"))
     assert _violations(page) == []

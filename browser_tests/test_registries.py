@@ -20,7 +20,9 @@ def person(browser, live_server, who, language=None):
     return page
 
 
-def test_bulgarian_coordinator_finds_smolyan_and_joins_a_bulgarian_round(browser, live_server, demo):
+def test_bulgarian_coordinator_finds_smolyan_and_joins_a_bulgarian_round(
+    browser, live_server, demo
+):
     from mreza.networks.models import GroupingRound, NetworkMembership
     from mreza.registry.models import Municipality
 
@@ -53,14 +55,20 @@ def test_bulgarian_coordinator_finds_smolyan_and_joins_a_bulgarian_round(browser
     round_ = GroupingRound.objects.latest("id")
     assert round_.filters == {"country": "BG"}
     members = {int(m) for net in round_.proposal["networks"] for m in net["members"]}
-    countries = set(Municipality.objects.filter(pk__in=members).values_list("country__code", flat=True))
+    countries = set(
+        Municipality.objects.filter(pk__in=members).values_list("country__code", flat=True)
+    )
     assert members and countries == {"BG"}, countries
-    if ivan.locator("#without-coordinator-ok").count():  # the neighbours have no coordinator in the demo
+    if ivan.locator(
+        "#without-coordinator-ok"
+    ).count():  # the neighbours have no coordinator in the demo
         ivan.check("#without-coordinator-ok")
     ivan.click("text=Publish and invite the municipalities")
     expect(ivan.locator(".messages")).to_contain_text("Published")
 
-    invitation = NetworkMembership.objects.filter(network__round=round_, municipality__code="BG-SML31").first()
+    invitation = NetworkMembership.objects.filter(
+        network__round=round_, municipality__code="BG-SML31"
+    ).first()
     assert invitation is not None, "Smolyan was not invited"
     maria.click("nav.main-nav >> text=Мрежи")
     card = maria.locator("article", has=maria.locator(f"text={invitation.network.title}")).first
@@ -93,9 +101,14 @@ def test_new_registry_pages_have_no_serious_accessibility_violations(browser, li
 
     admin = person(browser, live_server, "admin")
     axe, found = Axe(), {}
-    for url in ("/municipalities/data-quality/", "/municipalities/map/?country=RS",
-                "/municipalities/map/?country=BG", "/municipalities/BG-SML31/",
-                "/municipalities/RS-GO-NOVI-SAD/", "/municipalities/?country=RS&region=RS-R1"):
+    for url in (
+        "/municipalities/data-quality/",
+        "/municipalities/map/?country=RS",
+        "/municipalities/map/?country=BG",
+        "/municipalities/BG-SML31/",
+        "/municipalities/RS-GO-NOVI-SAD/",
+        "/municipalities/?country=RS&region=RS-R1",
+    ):
         admin.goto(url)
         found[url] = serious(axe.run(admin))
     assert not any(found.values()), {u: v for u, v in found.items() if v}

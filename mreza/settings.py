@@ -43,7 +43,7 @@ SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-demo-key-only-for-local-development-and-tests"
+    SECRET_KEY = "insecure-demo-key-only-for-local-development-and-tests"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
@@ -125,14 +125,18 @@ else:
             "NAME": VAR_DIR / "mreza.sqlite3",
             # Concurrent writers wait for the lock instead of failing with "database is locked".
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"} if env_bool("MREZA_TEST_DB_FILE", False) else {},
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"}
+            if env_bool("MREZA_TEST_DB_FILE", False)
+            else {},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -196,12 +200,22 @@ LANGUAGES = [
 # Django knows neither code; get_language_info() needs them. Dates and numbers follow our mreza/formats.
 from django.conf.locale import LANG_INFO  # noqa: E402
 
-LANG_INFO.update({
-    "sr-ijekavsk": {"bidi": False, "code": "sr-ijekavsk", "name": "Serbian (ijekavian)",
-                    "name_local": "српски (ијекавски)"},
-    "sr-latn-ijekavsk": {"bidi": False, "code": "sr-latn-ijekavsk", "name": "Serbian Latin (ijekavian)",
-                         "name_local": "srpski (ijekavski)"},
-})
+LANG_INFO.update(
+    {
+        "sr-ijekavsk": {
+            "bidi": False,
+            "code": "sr-ijekavsk",
+            "name": "Serbian (ijekavian)",
+            "name_local": "српски (ијекавски)",
+        },
+        "sr-latn-ijekavsk": {
+            "bidi": False,
+            "code": "sr-latn-ijekavsk",
+            "name": "Serbian Latin (ijekavian)",
+            "name_local": "srpski (ijekavski)",
+        },
+    }
+)
 FORMAT_MODULE_PATH = ["mreza.formats"]
 LOCALE_PATHS = [Path(env("MREZA_LOCALE_DIR", str(BASE_DIR / "locale")))]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -241,6 +255,7 @@ MREZA_IMPORT_MAX_UNPACKED_BYTES = env_int("MREZA_IMPORT_MAX_UNPACKED_BYTES", 50 
 # Evidence files attached to scores: at most this size (PDF, images, office documents, plain text).
 MREZA_EVIDENCE_MAX_BYTES = env_int("MREZA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
+
 # Content-Security-Policy: nothing inline may run. Scripts are static files only (the former
 # onchange handlers live in core/static/core/mreza.js); styles too: the templates carry no style=""
 # attributes and htmx's injected indicator <style> is switched off (htmx-config meta in base.html),
@@ -269,10 +284,26 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page of Mreža uses are switched off for the site and anything it embeds.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
-    for feature in ("accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera",
-                    "display-capture", "geolocation", "gyroscope", "hid", "magnetometer",
-                    "microphone", "midi", "payment", "publickey-credentials-get", "serial", "usb",
-                    "xr-spatial-tracking", "browsing-topics")
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+        "browsing-topics",
+    )
 )
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -281,7 +312,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+)
 
 LOGGING = {
     "version": 1,

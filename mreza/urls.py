@@ -13,7 +13,11 @@ urlpatterns = [
     path("dashboard/", core_views.dashboard, name="dashboard"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
-    path("municipalities/<str:code>/assessments/new/", assessment_views.start, name="assessment_start"),
+    path(
+        "municipalities/<str:code>/assessments/new/",
+        assessment_views.start,
+        name="assessment_start",
+    ),
     path("municipalities/", include("mreza.registry.urls")),
     path("assessments/", include("mreza.assessment.urls")),
     path("networks/", include("mreza.networks.urls")),

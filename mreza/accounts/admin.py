@@ -27,7 +27,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})
+    ]
     inlines = [MunicipalRoleInline, OrganisationRoleInline]
 
 

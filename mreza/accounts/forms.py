@@ -23,16 +23,23 @@ def municipal_role_choices():
 
 
 def organisation_role_choices(include_admin):
-    return [c for c in OrganisationRole.Role.choices if include_admin or c[0] != OrganisationRole.Role.PLATFORM_ADMIN]
+    return [
+        c
+        for c in OrganisationRole.Role.choices
+        if include_admin or c[0] != OrganisationRole.Role.PLATFORM_ADMIN
+    ]
 
 
 class AcceptInvitationForm(forms.Form):
     """A new person sets their name and password when accepting."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
-        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, email, **kwargs):
@@ -46,7 +53,9 @@ class AcceptInvitationForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif p1:
             try:
-                password_validation.validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=data.get("full_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -10,8 +10,12 @@ ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/invitations/")
 # Pages a user who HAS TOTP but has not entered a code in this session may reach: only the code
 # form itself and signing out. Everything else under /accounts/ (password change, e-mail, MFA
 # settings) is a security page and needs the second factor too.
-UNVERIFIED_ALLOWED_PREFIXES = ("/accounts/2fa/reauthenticate/", "/accounts/logout/", "/i18n/",
-                               "/static/")
+UNVERIFIED_ALLOWED_PREFIXES = (
+    "/accounts/2fa/reauthenticate/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/static/",
+)
 
 
 def mfa_passed(request, user):
@@ -24,7 +28,9 @@ def mfa_passed(request, user):
     """
     from allauth.account.authentication import get_authentication_records
 
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
 
 
 def has_totp(user):

@@ -33,7 +33,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=20, choices=settings.LANGUAGES, blank=True)
+    language = models.CharField(
+        _("language"), max_length=20, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -64,9 +66,14 @@ class MunicipalRole(AuditedModel):
         STAFF = "staff", _("municipal staff")
         MANAGEMENT = "management", _("mayor or management")
 
-    user = models.ForeignKey(User, models.CASCADE, related_name="municipal_roles", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="municipal_roles", verbose_name=_("user")
+    )
     municipality = models.ForeignKey(
-        "registry.Municipality", models.CASCADE, related_name="roles", verbose_name=_("municipality")
+        "registry.Municipality",
+        models.CASCADE,
+        related_name="roles",
+        verbose_name=_("municipality"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
@@ -75,7 +82,11 @@ class MunicipalRole(AuditedModel):
     class Meta:
         verbose_name = _("municipal role")
         verbose_name_plural = _("municipal roles")
-        constraints = [models.UniqueConstraint(fields=["user", "municipality", "role"], name="unique_municipal_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="unique_municipal_role"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.municipality}"
@@ -88,9 +99,14 @@ class OrganisationRole(AuditedModel):
         EXPERT = "expert", _("expert")
         PLATFORM_ADMIN = "platform_admin", _("platform administrator")
 
-    user = models.ForeignKey(User, models.CASCADE, related_name="organisation_roles", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="organisation_roles", verbose_name=_("user")
+    )
     organisation = models.ForeignKey(
-        "registry.Organisation", models.CASCADE, related_name="roles", verbose_name=_("organisation")
+        "registry.Organisation",
+        models.CASCADE,
+        related_name="roles",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
 
@@ -98,7 +114,9 @@ class OrganisationRole(AuditedModel):
         verbose_name = _("organisation role")
         verbose_name_plural = _("organisation roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_organisation_role")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_organisation_role"
+            )
         ]
 
     def __str__(self):
@@ -117,16 +135,26 @@ class Invitation(AuditedModel):
     email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     municipality = models.ForeignKey(
-        "registry.Municipality", models.CASCADE, null=True, blank=True, related_name="invitations",
+        "registry.Municipality",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("municipality"),
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", models.CASCADE, null=True, blank=True, related_name="invitations",
+        "registry.Organisation",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=30)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
-    invited_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by"))
+    invited_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), default=_default_expiry)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
@@ -142,7 +170,8 @@ class Invitation(AuditedModel):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(municipality__isnull=False) ^ models.Q(organisation__isnull=False),
+                condition=models.Q(municipality__isnull=False)
+                ^ models.Q(organisation__isnull=False),
                 name="invitation_to_exactly_one_place",
             )
         ]
@@ -159,15 +188,21 @@ class Invitation(AuditedModel):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
     def role_label(self):
-        choices = dict(MunicipalRole.Role.choices if self.municipality_id else OrganisationRole.Role.choices)
+        choices = dict(
+            MunicipalRole.Role.choices if self.municipality_id else OrganisationRole.Role.choices
+        )
         return choices.get(self.role, self.role)
 
     def accept(self, user):
         """Grant the role to `user` and close the invitation."""
         if self.municipality_id:
-            MunicipalRole.objects.get_or_create(user=user, municipality_id=self.municipality_id, role=self.role)
+            MunicipalRole.objects.get_or_create(
+                user=user, municipality_id=self.municipality_id, role=self.role
+            )
         else:
-            OrganisationRole.objects.get_or_create(user=user, organisation_id=self.organisation_id, role=self.role)
+            OrganisationRole.objects.get_or_create(
+                user=user, organisation_id=self.organisation_id, role=self.role
+            )
             if self.role == OrganisationRole.Role.PLATFORM_ADMIN and not user.is_staff:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])

@@ -12,5 +12,6 @@ def record_second_factor_on_activation(sender, request, user, authenticator, **k
     from allauth.mfa.models import Authenticator
 
     if request is not None and authenticator.type == Authenticator.Type.TOTP:
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type,
-                              activated=True)
+        record_authentication(
+            request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True
+        )

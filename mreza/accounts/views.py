@@ -37,7 +37,9 @@ def _send_invitation(request, invitation):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_to_municipality(request, code):
-    municipality = get_or_deny(request.user, Perm.MANAGE_PEOPLE, Municipality.objects.all(), code=code)
+    municipality = get_or_deny(
+        request.user, Perm.MANAGE_PEOPLE, Municipality.objects.all(), code=code
+    )
     form = InvitationForm(request.POST or None, roles=municipal_role_choices())
     if request.method == "POST" and form.is_valid():
         invitation = Invitation.objects.create(
@@ -46,25 +48,39 @@ def invite_to_municipality(request, code):
         _send_invitation(request, invitation)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("registry:people", code=municipality.code)
-    return render(request, "accounts/invite.html", {"form": form, "place": municipality,
-                                                    "back": reverse("registry:people", args=[code])})
+    return render(
+        request,
+        "accounts/invite.html",
+        {"form": form, "place": municipality, "back": reverse("registry:people", args=[code])},
+    )
 
 
 @login_required
 def organisation_detail(request, code):
-    organisation = get_or_deny(request.user, Perm.VIEW_PEOPLE, Organisation.objects.all(), code=code)
+    organisation = get_or_deny(
+        request.user, Perm.VIEW_PEOPLE, Organisation.objects.all(), code=code
+    )
     roles = OrganisationRole.objects.filter(organisation=organisation).select_related("user")
     members = organisation.member_municipalities.select_related("region").order_by("name")
     can_manage = may(request.user, Perm.MANAGE_PEOPLE, organisation)
-    return render(request, "accounts/organisation.html", {
-        "organisation": organisation, "roles": roles, "members": members, "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "accounts/organisation.html",
+        {
+            "organisation": organisation,
+            "roles": roles,
+            "members": members,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_to_organisation(request, code):
-    organisation = get_or_deny(request.user, Perm.MANAGE_PEOPLE, Organisation.objects.all(), code=code)
+    organisation = get_or_deny(
+        request.user, Perm.MANAGE_PEOPLE, Organisation.objects.all(), code=code
+    )
     choices = organisation_role_choices(include_admin=roles_of(request.user).is_admin)
     form = InvitationForm(request.POST or None, roles=choices)
     if request.method == "POST" and form.is_valid():
@@ -74,36 +90,54 @@ def invite_to_organisation(request, code):
         _send_invitation(request, invitation)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("accounts:organisation", code=organisation.code)
-    return render(request, "accounts/invite.html", {"form": form, "place": organisation,
-                                                    "back": reverse("accounts:organisation", args=[code])})
+    return render(
+        request,
+        "accounts/invite.html",
+        {
+            "form": form,
+            "place": organisation,
+            "back": reverse("accounts:organisation", args=[code]),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("municipality", "organisation"), token=token)
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("municipality", "organisation"), token=token
+    )
     if not invitation.is_open:
         raise Http404
     existing = User.objects.filter(email__iexact=invitation.email).first()
     if existing:
         if not request.user.is_authenticated:
-            messages.info(request, _("Sign in as %(email)s to accept the invitation.") % {"email": invitation.email})
+            messages.info(
+                request,
+                _("Sign in as %(email)s to accept the invitation.") % {"email": invitation.email},
+            )
             return redirect(f"{reverse('account_login')}?next={request.path}")
         if request.user.pk != existing.pk:
             messages.error(request, _("This invitation was sent to another e-mail address."))
             return redirect("dashboard")
         if request.method == "POST":
             invitation.accept(request.user)
-            messages.success(request, _("You have joined %(place)s.") % {
-                "place": invitation.municipality or invitation.organisation})
+            messages.success(
+                request,
+                _("You have joined %(place)s.")
+                % {"place": invitation.municipality or invitation.organisation},
+            )
             return redirect("dashboard")
         return render(request, "accounts/accept.html", {"invitation": invitation, "form": None})
 
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email,
-                                initial={"full_name": invitation.full_name})
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = User.objects.create_user(
-                invitation.email, form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"],
+                invitation.email,
+                form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
                 language=translation.get_language() or "",
             )
             invitation.accept(user)
@@ -124,7 +158,11 @@ def account_settings(request):
         if request.user.language:
             from django.conf import settings
 
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                request.user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
         return response
     return render(request, "accounts/settings.html", {"form": form})

@@ -45,11 +45,11 @@ SERIES_LABELS = (gettext_noop("Current"), gettext_noop("Previous"))
 FONT = "DejaVu Sans, sans-serif"
 # Okabe–Ito colour-blind-safe palette.  The previous series is also dashed /
 # drawn with other marker shapes, so colour is never the only difference.
-COLOUR_CURRENT = "#0072b2"          # 5.2:1 on white: fine for text too
-COLOUR_PREVIOUS = "#d55e00"         # 3.9:1: graphics only, never normal-size text
-TEXT_PREVIOUS = "#a84800"           # darker orange for text: 5.8:1 on white
-TEXT = "#1a1a1a"                    # 17:1
-TEXT_MUTED = "#595959"              # 7:1 (6.4:1 on the row shade)
+COLOUR_CURRENT = "#0072b2"  # 5.2:1 on white: fine for text too
+COLOUR_PREVIOUS = "#d55e00"  # 3.9:1: graphics only, never normal-size text
+TEXT_PREVIOUS = "#a84800"  # darker orange for text: 5.8:1 on white
+TEXT = "#1a1a1a"  # 17:1
+TEXT_MUTED = "#595959"  # 7:1 (6.4:1 on the row shade)
 GRID = "#c8c8c8"
 GRID_STRONG = "#767676"
 ROW_SHADE = "#f2f5f8"
@@ -102,33 +102,51 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _chart_id(kind: str, *parts: Any) -> str:
-    digest = hashlib.sha1(repr((kind,) + parts).encode("utf-8")).hexdigest()[:10]
+    digest = hashlib.sha1(repr((kind, *parts)).encode("utf-8"), usedforsecurity=False).hexdigest()[
+        :10
+    ]
     return f"{kind}-{digest}"
 
 
-def _root(kind: str, width: float, height: float, title: str, desc: str, key: tuple,
-          min_x: float = 0) -> ET.Element:
+def _root(
+    kind: str, width: float, height: float, title: str, desc: str, key: tuple, min_x: float = 0
+) -> ET.Element:
     chart_id = _chart_id(kind, title, desc, width, height, *key)
-    root = ET.Element("svg", {
-        "xmlns": "http://www.w3.org/2000/svg",
-        "version": "1.1",
-        "viewBox": f"{_n(min_x)} 0 {_n(width)} {_n(height)}",
-        "width": "100%",
-        "role": "img",
-        "aria-labelledby": f"{chart_id}-title",
-        "aria-describedby": f"{chart_id}-desc",
-        "class": f"chart chart-{kind}",
-    })
+    root = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "version": "1.1",
+            "viewBox": f"{_n(min_x)} 0 {_n(width)} {_n(height)}",
+            "width": "100%",
+            "role": "img",
+            "aria-labelledby": f"{chart_id}-title",
+            "aria-describedby": f"{chart_id}-desc",
+            "class": f"chart chart-{kind}",
+        },
+    )
     ET.SubElement(root, "title", {"id": f"{chart_id}-title"}).text = _clean(title)
     ET.SubElement(root, "desc", {"id": f"{chart_id}-desc"}).text = _clean(desc)
     return root
 
 
-def _text(parent: ET.Element, x: float, y: float, content: str, *, size: float = 11,
-          fill: str = TEXT, anchor: str = "start", weight: str | None = None) -> ET.Element:
+def _text(
+    parent: ET.Element,
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: float = 11,
+    fill: str = TEXT,
+    anchor: str = "start",
+    weight: str | None = None,
+) -> ET.Element:
     attrs = {
-        "x": _n(x), "y": _n(y),
-        "font-family": FONT, "font-size": _n(size), "fill": fill,
+        "x": _n(x),
+        "y": _n(y),
+        "font-family": FONT,
+        "font-size": _n(size),
+        "fill": fill,
     }
     if anchor != "start":
         attrs["text-anchor"] = anchor
@@ -176,7 +194,7 @@ def wrap_label(text: str, width: int = 14, max_lines: int = 4) -> list[str]:
 
     Words longer than a line are cut; text beyond *max_lines* ends with ``…``.
     """
-    pieces: list[tuple[str, str]] = []   # (joiner before the piece, piece)
+    pieces: list[tuple[str, str]] = []  # (joiner before the piece, piece)
     for word in str(text).split():
         joiner = " "
         for part in _SPLIT_AFTER_RE.findall(word):
@@ -233,11 +251,18 @@ def _separate_labels(boxes: list[list]) -> None:
                     box[3] += shift
 
 
-def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 100,
-              previous: Sequence[float | None] | None = None, title: str, desc: str,
-              size: int = 420, series_labels: Sequence[str] = SERIES_LABELS,
-              ticks: Sequence[float] | None = None,
-              value_format: Callable[[float], str] | None = None) -> str:
+def radar_svg(
+    axes: Sequence[tuple[str, float | None]],
+    *,
+    max_value: float = 100,
+    previous: Sequence[float | None] | None = None,
+    title: str,
+    desc: str,
+    size: int = 420,
+    series_labels: Sequence[str] = SERIES_LABELS,
+    ticks: Sequence[float] | None = None,
+    value_format: Callable[[float], str] | None = None,
+) -> str:
     """A radar (spider) chart with one axis per ``(label, value)``; 3 to about 15 axes.
 
     *previous* (same length as *axes*) is drawn as a dashed polygon with square
@@ -270,7 +295,7 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
         return -math.pi / 2 + 2 * math.pi * i / n
 
     # Lay the labels out first (relative to cy = 0) to know the extent of the drawing.
-    boxes = []   # [x0, x1, y0, y1, sin, anchor, lines, lx] per axis
+    boxes = []  # [x0, x1, y0, y1, sin, anchor, lines, lx] per axis
     for i, (label, _value) in enumerate(axes):
         lines = wrap_label(label, wrap)
         a = angle(i)
@@ -279,7 +304,7 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
         # Only (nearly) vertical axes centre their label; others grow away from the chart,
         # so that neighbouring labels near the top and bottom do not run into each other.
         anchor = "middle" if abs(cos) < 0.05 else ("start" if cos > 0 else "end")
-        count = len(lines) + 1           # + the value line
+        count = len(lines) + 1  # + the value line
         block = count * line_height
         block_top = ly - block * (1 - sin) / 2
         text_w = max([_text_width(line, label_size) for line in lines] + [label_size * 4])
@@ -297,8 +322,14 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
     height = cy + bottom + pad + legend_height
     layouts = [(b[6], b[7], b[2], b[5]) for b in boxes]
 
-    key = (tuple(axes), max_value, tuple(previous) if previous else None, size,
-           tuple(series_labels), tuple(ticks))
+    key = (
+        tuple(axes),
+        max_value,
+        tuple(previous) if previous else None,
+        size,
+        tuple(series_labels),
+        tuple(ticks),
+    )
     root = _root("radar", view_w, height, title, desc, key, min_x=min_x)
 
     def point(i: int, share: float) -> tuple[float, float]:
@@ -321,16 +352,30 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
 
     current_shares = [_clamp_share(v, max_value) for _label, v in axes]
     if previous is not None:
-        ET.SubElement(root, "polygon", {
-            "points": points([_clamp_share(v, max_value) for v in previous]),
-            "fill": "none", "stroke": COLOUR_PREVIOUS, "stroke-width": "2",
-            "stroke-dasharray": DASH, "stroke-linejoin": "round",
-        })
-    ET.SubElement(root, "polygon", {
-        "points": points(current_shares),
-        "fill": COLOUR_CURRENT, "fill-opacity": CURRENT_FILL_OPACITY,
-        "stroke": COLOUR_CURRENT, "stroke-width": "2.5", "stroke-linejoin": "round",
-    })
+        ET.SubElement(
+            root,
+            "polygon",
+            {
+                "points": points([_clamp_share(v, max_value) for v in previous]),
+                "fill": "none",
+                "stroke": COLOUR_PREVIOUS,
+                "stroke-width": "2",
+                "stroke-dasharray": DASH,
+                "stroke-linejoin": "round",
+            },
+        )
+    ET.SubElement(
+        root,
+        "polygon",
+        {
+            "points": points(current_shares),
+            "fill": COLOUR_CURRENT,
+            "fill-opacity": CURRENT_FILL_OPACITY,
+            "stroke": COLOUR_CURRENT,
+            "stroke-width": "2.5",
+            "stroke-linejoin": "round",
+        },
+    )
 
     # Tick labels sit on the rings half-way between the first two axes, away from the markers.
     ticks_group = ET.SubElement(root, "g", {"aria-hidden": "true"})
@@ -350,7 +395,9 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
                 attrs.update({"fill": COLOUR_PREVIOUS, "stroke": "#ffffff", "stroke-width": "1"})
             ET.SubElement(root, "rect", attrs)
 
-    for i, ((label, value), (lines, lx, block_top, anchor)) in enumerate(zip(axes, layouts, strict=True)):
+    for i, ((label, value), (lines, lx, block_top, anchor)) in enumerate(
+        zip(axes, layouts, strict=True)
+    ):
         group = ET.SubElement(root, "g")
         shown = "—" if value is None else fmt(value)
         info = f"{label}: {series_labels[0]} {shown}"
@@ -360,31 +407,61 @@ def radar_svg(axes: Sequence[tuple[str, float | None]], *, max_value: float = 10
         ET.SubElement(group, "title").text = _clean(info)
         x, y = point(i, current_shares[i])
         if value is None:
-            ET.SubElement(group, "circle", {"cx": _n(x), "cy": _n(y), "r": "4", "fill": "#ffffff",
-                                            "stroke": COLOUR_CURRENT, "stroke-width": "2"})
+            ET.SubElement(
+                group,
+                "circle",
+                {
+                    "cx": _n(x),
+                    "cy": _n(y),
+                    "r": "4",
+                    "fill": "#ffffff",
+                    "stroke": COLOUR_CURRENT,
+                    "stroke-width": "2",
+                },
+            )
         else:
-            ET.SubElement(group, "circle", {"cx": _n(x), "cy": _n(y), "r": "4",
-                                            "fill": COLOUR_CURRENT, "stroke": "#ffffff",
-                                            "stroke-width": "1"})
+            ET.SubElement(
+                group,
+                "circle",
+                {
+                    "cx": _n(x),
+                    "cy": _n(y),
+                    "r": "4",
+                    "fill": COLOUR_CURRENT,
+                    "stroke": "#ffffff",
+                    "stroke-width": "1",
+                },
+            )
         baseline = cy + block_top + label_size * 0.95
         for k, line in enumerate(lines):
             _text(group, lx, baseline + k * line_height, line, size=label_size, anchor=anchor)
-        value_el = _text(group, lx, baseline + len(lines) * line_height, "", size=label_size,
-                         anchor=anchor)
-        current_span = ET.SubElement(value_el, "tspan", {"fill": COLOUR_CURRENT, "font-weight": "bold"})
+        value_el = _text(
+            group, lx, baseline + len(lines) * line_height, "", size=label_size, anchor=anchor
+        )
+        current_span = ET.SubElement(
+            value_el, "tspan", {"fill": COLOUR_CURRENT, "font-weight": "bold"}
+        )
         current_span.text = _clean(shown)
         if previous is not None:
             ET.SubElement(value_el, "tspan", {"fill": TEXT_MUTED}).text = " / "
             ET.SubElement(value_el, "tspan", {"fill": TEXT_PREVIOUS}).text = _clean(
-                "—" if previous[i] is None else fmt(previous[i]))
+                "—" if previous[i] is None else fmt(previous[i])
+            )
 
     if previous is not None:
         _legend(root, cx, height - legend_height + 12 + 6, series_labels, centre=True)
     return _serialise(root)
 
 
-def _legend(root: ET.Element, x: float, y: float, series_labels: Sequence[str], *,
-            centre: bool = False, bars: bool = False) -> None:
+def _legend(
+    root: ET.Element,
+    x: float,
+    y: float,
+    series_labels: Sequence[str],
+    *,
+    centre: bool = False,
+    bars: bool = False,
+) -> None:
     """Legend: a swatch and name for the current and the previous series, around baseline *y*."""
     current, before = str(series_labels[0]), str(series_labels[1])
     # Rough text widths (DejaVu Sans at 11 px) to centre the legend.
@@ -393,27 +470,84 @@ def _legend(root: ET.Element, x: float, y: float, series_labels: Sequence[str], 
     start = x - total / 2 if centre else x
     group = ET.SubElement(root, "g", {"aria-hidden": "true"})
     if bars:
-        ET.SubElement(group, "rect", {"x": _n(start), "y": _n(y - 9), "width": _n(swatch),
-                                      "height": "10", "fill": COLOUR_CURRENT})
+        ET.SubElement(
+            group,
+            "rect",
+            {
+                "x": _n(start),
+                "y": _n(y - 9),
+                "width": _n(swatch),
+                "height": "10",
+                "fill": COLOUR_CURRENT,
+            },
+        )
     else:
-        ET.SubElement(group, "line", {"x1": _n(start), "y1": _n(y - 4), "x2": _n(start + swatch),
-                                      "y2": _n(y - 4), "stroke": COLOUR_CURRENT, "stroke-width": "2.5"})
-        ET.SubElement(group, "circle", {"cx": _n(start + swatch / 2), "cy": _n(y - 4), "r": "4",
-                                        "fill": COLOUR_CURRENT, "stroke": "#ffffff",
-                                        "stroke-width": "1"})
+        ET.SubElement(
+            group,
+            "line",
+            {
+                "x1": _n(start),
+                "y1": _n(y - 4),
+                "x2": _n(start + swatch),
+                "y2": _n(y - 4),
+                "stroke": COLOUR_CURRENT,
+                "stroke-width": "2.5",
+            },
+        )
+        ET.SubElement(
+            group,
+            "circle",
+            {
+                "cx": _n(start + swatch / 2),
+                "cy": _n(y - 4),
+                "r": "4",
+                "fill": COLOUR_CURRENT,
+                "stroke": "#ffffff",
+                "stroke-width": "1",
+            },
+        )
     _text(group, start + swatch + 6, y, current, size=11)
     second = start + swatch + 6 + len(current) * char + spacing
     if bars:
-        ET.SubElement(group, "line", {"x1": _n(second + swatch / 2), "y1": _n(y - 12),
-                                      "x2": _n(second + swatch / 2), "y2": _n(y + 3),
-                                      "stroke": COLOUR_PREVIOUS, "stroke-width": "3"})
+        ET.SubElement(
+            group,
+            "line",
+            {
+                "x1": _n(second + swatch / 2),
+                "y1": _n(y - 12),
+                "x2": _n(second + swatch / 2),
+                "y2": _n(y + 3),
+                "stroke": COLOUR_PREVIOUS,
+                "stroke-width": "3",
+            },
+        )
     else:
-        ET.SubElement(group, "line", {"x1": _n(second), "y1": _n(y - 4), "x2": _n(second + swatch),
-                                      "y2": _n(y - 4), "stroke": COLOUR_PREVIOUS, "stroke-width": "2",
-                                      "stroke-dasharray": "5 3"})
-        ET.SubElement(group, "rect", {"x": _n(second + swatch / 2 - 3.5), "y": _n(y - 7.5),
-                                      "width": "7", "height": "7", "fill": COLOUR_PREVIOUS,
-                                      "stroke": "#ffffff", "stroke-width": "1"})
+        ET.SubElement(
+            group,
+            "line",
+            {
+                "x1": _n(second),
+                "y1": _n(y - 4),
+                "x2": _n(second + swatch),
+                "y2": _n(y - 4),
+                "stroke": COLOUR_PREVIOUS,
+                "stroke-width": "2",
+                "stroke-dasharray": "5 3",
+            },
+        )
+        ET.SubElement(
+            group,
+            "rect",
+            {
+                "x": _n(second + swatch / 2 - 3.5),
+                "y": _n(y - 7.5),
+                "width": "7",
+                "height": "7",
+                "fill": COLOUR_PREVIOUS,
+                "stroke": "#ffffff",
+                "stroke-width": "1",
+            },
+        )
     _text(group, second + swatch + 6, y, before, size=11)
 
 
@@ -422,8 +556,9 @@ def _legend(root: ET.Element, x: float, y: float, series_labels: Sequence[str], 
 BAR_LABEL_CHARS = 40
 
 
-def _truncate(text: str, limit: int = BAR_LABEL_CHARS, room: float | None = None,
-              size: float = 12) -> str:
+def _truncate(
+    text: str, limit: int = BAR_LABEL_CHARS, room: float | None = None, size: float = 12
+) -> str:
     """*text* on one line, cut with "…" after *limit* characters or when wider than *room*."""
     text = " ".join(str(text).split())
     if len(text) > limit:
@@ -434,10 +569,17 @@ def _truncate(text: str, limit: int = BAR_LABEL_CHARS, room: float | None = None
     return text
 
 
-def bar_svg(bars: Sequence[tuple[str, float | None]], *, max_value: float = 100,
-            previous: Sequence[float | None] | None = None, title: str, desc: str,
-            width: int = 720, series_labels: Sequence[str] = SERIES_LABELS,
-            value_format: Callable[[float], str] | None = None) -> str:
+def bar_svg(
+    bars: Sequence[tuple[str, float | None]],
+    *,
+    max_value: float = 100,
+    previous: Sequence[float | None] | None = None,
+    title: str,
+    desc: str,
+    width: int = 720,
+    series_labels: Sequence[str] = SERIES_LABELS,
+    value_format: Callable[[float], str] | None = None,
+) -> str:
     """Horizontal bars, one row per ``(label, value)``.
 
     Labels longer than 40 characters are cut with "…" (the full text is in the
@@ -463,7 +605,13 @@ def bar_svg(bars: Sequence[tuple[str, float | None]], *, max_value: float = 100,
     rows_bottom = rows_top + row_height * len(bars)
     height = rows_bottom + axis_height + 2
 
-    key = (tuple(bars), max_value, tuple(previous) if previous else None, width, tuple(series_labels))
+    key = (
+        tuple(bars),
+        max_value,
+        tuple(previous) if previous else None,
+        width,
+        tuple(series_labels),
+    )
     root = _root("bars", width, height, title, desc, key)
 
     if previous is not None:
@@ -471,17 +619,33 @@ def bar_svg(bars: Sequence[tuple[str, float | None]], *, max_value: float = 100,
 
     shades = ET.SubElement(root, "g", {"fill": ROW_SHADE, "stroke": "none", "aria-hidden": "true"})
     for i in range(0, len(bars), 2):
-        ET.SubElement(shades, "rect", {"x": "0", "y": _n(rows_top + i * row_height),
-                                       "width": _n(width), "height": _n(row_height)})
+        ET.SubElement(
+            shades,
+            "rect",
+            {
+                "x": "0",
+                "y": _n(rows_top + i * row_height),
+                "width": _n(width),
+                "height": _n(row_height),
+            },
+        )
 
     grid = ET.SubElement(root, "g", {"aria-hidden": "true"})
     for k in range(5):
         share = k / 4
         x = plot_x + plot_w * share
-        ET.SubElement(grid, "line", {
-            "x1": _n(x), "y1": _n(rows_top - 3), "x2": _n(x), "y2": _n(rows_bottom + 3),
-            "stroke": GRID_STRONG if k == 0 else GRID, "stroke-width": "1",
-        })
+        ET.SubElement(
+            grid,
+            "line",
+            {
+                "x1": _n(x),
+                "y1": _n(rows_top - 3),
+                "x2": _n(x),
+                "y2": _n(rows_bottom + 3),
+                "stroke": GRID_STRONG if k == 0 else GRID,
+                "stroke-width": "1",
+            },
+        )
         tick = fmt(max_value * share)
         _text(grid, x, rows_top - 7, tick, size=10, fill=TEXT_MUTED, anchor="middle")
         _text(grid, x, rows_bottom + 15, tick, size=10, fill=TEXT_MUTED, anchor="middle")
@@ -498,29 +662,55 @@ def bar_svg(bars: Sequence[tuple[str, float | None]], *, max_value: float = 100,
             before = previous[i]
             info += f", {series_labels[1]} {'—' if before is None else fmt(before)}"
         ET.SubElement(row, "title").text = _clean(info)
-        _text(row, label_x, baseline, _truncate(label, room=plot_x - label_x - 8, size=label_size),
-              size=label_size)
+        _text(
+            row,
+            label_x,
+            baseline,
+            _truncate(label, room=plot_x - label_x - 8, size=label_size),
+            size=label_size,
+        )
         end = plot_x
         if value is not None:
             bar_w = plot_w * _clamp_share(value, max_value)
             end = plot_x + bar_w
             if bar_w > 0:
-                ET.SubElement(row, "rect", {
-                    "x": _n(plot_x), "y": _n(mid - bar_height / 2), "width": _n(bar_w),
-                    "height": _n(bar_height), "fill": COLOUR_CURRENT,
-                })
+                ET.SubElement(
+                    row,
+                    "rect",
+                    {
+                        "x": _n(plot_x),
+                        "y": _n(mid - bar_height / 2),
+                        "width": _n(bar_w),
+                        "height": _n(bar_height),
+                        "fill": COLOUR_CURRENT,
+                    },
+                )
         text_x = end + 5
         if before is not None:
             px = plot_x + plot_w * _clamp_share(before, max_value)
-            ET.SubElement(row, "line", {
-                "x1": _n(px), "y1": _n(top + 3), "x2": _n(px), "y2": _n(top + row_height - 3),
-                "stroke": COLOUR_PREVIOUS, "stroke-width": "3",
-            })
+            ET.SubElement(
+                row,
+                "line",
+                {
+                    "x1": _n(px),
+                    "y1": _n(top + 3),
+                    "x2": _n(px),
+                    "y2": _n(top + row_height - 3),
+                    "stroke": COLOUR_PREVIOUS,
+                    "stroke-width": "3",
+                },
+            )
             # Keep the value next to its bar, but step over a marker it would touch.
             text_w = len(shown) * label_size * 0.68
             if text_x - 4 <= px <= text_x + text_w + 2:
                 text_x = px + 5
-        _text(row, text_x, baseline, shown, size=label_size,
-              fill=TEXT if value is not None else TEXT_MUTED,
-              weight="bold" if value is not None else None)
+        _text(
+            row,
+            text_x,
+            baseline,
+            shown,
+            size=label_size,
+            fill=TEXT if value is not None else TEXT_MUTED,
+            weight="bold" if value is not None else None,
+        )
     return _serialise(root)

@@ -14,10 +14,24 @@ from django.utils.translation import gettext as _
 
 # name ending -> the kind of content it must have
 ALLOWED = {
-    "pdf": "pdf", "png": "png", "jpg": "jpeg", "jpeg": "jpeg", "gif": "gif", "webp": "webp",
-    "txt": "text", "csv": "text", "md": "text",
-    "docx": "ooxml", "xlsx": "ooxml", "pptx": "ooxml", "odt": "odf", "ods": "odf", "odp": "odf",
-    "doc": "ole", "xls": "ole", "ppt": "ole",
+    "pdf": "pdf",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "gif": "gif",
+    "webp": "webp",
+    "txt": "text",
+    "csv": "text",
+    "md": "text",
+    "docx": "ooxml",
+    "xlsx": "ooxml",
+    "pptx": "ooxml",
+    "odt": "odf",
+    "ods": "odf",
+    "odp": "odf",
+    "doc": "ole",
+    "xls": "ole",
+    "ppt": "ole",
 }
 
 
@@ -46,7 +60,8 @@ def _kind_of(head, upload):
                 if "[Content_Types].xml" in names:
                     return "ooxml"
                 if "mimetype" in names and archive.read("mimetype").startswith(
-                        b"application/vnd.oasis.opendocument"):
+                    b"application/vnd.oasis.opendocument"
+                ):
                     return "odf"
         except zipfile.BadZipFile:
             return None
@@ -69,9 +84,10 @@ def _is_text(upload):
 
 
 def help_text():
-    return _("PDF, image (PNG, JPEG, GIF, WebP), office document or plain text; at most %(size)s. "
-             "Only you see it until you submit; then the group leaders and the municipal coordinator.") % {
-        "size": filesizeformat(settings.MREZA_EVIDENCE_MAX_BYTES)}
+    return _(
+        "PDF, image (PNG, JPEG, GIF, WebP), office document or plain text; at most %(size)s. "
+        "Only you see it until you submit; then the group leaders and the municipal coordinator."
+    ) % {"size": filesizeformat(settings.MREZA_EVIDENCE_MAX_BYTES)}
 
 
 def accept_attribute():
@@ -82,7 +98,9 @@ def check_upload(upload):
     """Refuse a file that is too large, empty, or not one of the allowed kinds (by content and name)."""
     limit = settings.MREZA_EVIDENCE_MAX_BYTES
     if upload.size > limit:
-        raise EvidenceRefused(_("A file may be at most %(size)s.") % {"size": filesizeformat(limit)})
+        raise EvidenceRefused(
+            _("A file may be at most %(size)s.") % {"size": filesizeformat(limit)}
+        )
     if upload.size == 0:
         raise EvidenceRefused(_("The file is empty."))
     ending = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
@@ -92,9 +110,12 @@ def check_upload(upload):
     actual = _kind_of(head, upload)
     upload.seek(0)
     if expected is None or actual != expected:
-        raise EvidenceRefused(_(
-            "This kind of file cannot be attached. Attach a PDF, an image (PNG, JPEG, GIF, WebP), an office "
-            "document (Word, Excel, PowerPoint, OpenDocument) or a plain text file, with its usual name ending."))
+        raise EvidenceRefused(
+            _(
+                "This kind of file cannot be attached. Attach a PDF, an image (PNG, JPEG, GIF, WebP), an office "
+                "document (Word, Excel, PowerPoint, OpenDocument) or a plain text file, with its usual name ending."
+            )
+        )
 
 
 @contextmanager

@@ -24,12 +24,18 @@ class StartAssessmentForm(forms.Form):
     framework = forms.ModelChoiceField(label=_("Framework"), queryset=Framework.objects.all())
     method = forms.ChoiceField(label=_("Scoring method"), choices=Assessment.Method.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework"].label_from_instance = lambda f: f"{localized(f.name)} ({f.version})"
+        self.fields["framework"].label_from_instance = lambda f: (
+            f"{localized(f.name)} ({f.version})"
+        )
         guard_text_fields(self)
 
     def clean(self):
@@ -37,7 +43,11 @@ class StartAssessmentForm(forms.Form):
         framework, method = data.get("framework"), data.get("method")
         if framework and method and method not in framework.methods:
             self.add_error("method", gettext("This framework does not offer that scoring method."))
-        if data.get("period_start") and data.get("period_end") and data["period_start"] > data["period_end"]:
+        if (
+            data.get("period_start")
+            and data.get("period_end")
+            and data["period_start"] > data["period_end"]
+        ):
             self.add_error("period_end", gettext("The period must end after it starts."))
         return data
 
@@ -59,16 +69,29 @@ class ScoreFormMixin:
         """Add the score field(s) first in the form, where the eye starts."""
         self.panel = panel
         self.dimensions = panel.get("dimensions") or []
-        attrs = {"min": panel["min"], "max": panel["max"], "step": panel["step"], "inputmode": "decimal"}
+        attrs = {
+            "min": panel["min"],
+            "max": panel["max"],
+            "step": panel["step"],
+            "inputmode": "decimal",
+        }
         if self.dimensions:
             for dimension in self.dimensions:
                 self.fields[f"dim_{dimension['code']}"] = forms.CharField(
-                    label=localized(dimension["name"]), required=False, widget=forms.TextInput(attrs=attrs),
-                    initial=_plain((instance.dimensions or {}).get(dimension["code"])) if instance else None)
+                    label=localized(dimension["name"]),
+                    required=False,
+                    widget=forms.TextInput(attrs=attrs),
+                    initial=_plain((instance.dimensions or {}).get(dimension["code"]))
+                    if instance
+                    else None,
+                )
         else:
             self.fields["score"] = forms.CharField(
-                label=_("Score"), required=False, widget=forms.TextInput(attrs=attrs),
-                initial=_plain(instance.score) if instance else None)
+                label=_("Score"),
+                required=False,
+                widget=forms.TextInput(attrs=attrs),
+                initial=_plain(instance.score) if instance else None,
+            )
         score_fields = [name for name in self.fields if name == "score" or name.startswith("dim_")]
         self.order_fields(score_fields + [name for name in self.fields if name not in score_fields])
 
@@ -81,7 +104,9 @@ class ScoreFormMixin:
                 if raw == "":
                     continue
                 try:
-                    values[dimension["code"]] = scoring.check_score(self.panel, raw, dimension=dimension["code"])
+                    values[dimension["code"]] = scoring.check_score(
+                        self.panel, raw, dimension=dimension["code"]
+                    )
                 except scoring.ScoreError as error:
                     self.add_error(name, _score_error(error))
             if values and len(values) != len(self.dimensions):
@@ -89,7 +114,9 @@ class ScoreFormMixin:
             if not values and not allow_empty:
                 self.add_error(None, gettext("A score is required."))
             data["dimensions"] = values
-            data["score"] = scoring.combine(self.panel, values) if len(values) == len(self.dimensions) else None
+            data["score"] = (
+                scoring.combine(self.panel, values) if len(values) == len(self.dimensions) else None
+            )
         else:
             raw = (data.get("score") or "").strip()
             data["dimensions"] = {}
@@ -113,23 +140,44 @@ def _plain(value):
 
 class EntryForm(ScoreFormMixin, forms.Form):
     dont_know = forms.BooleanField(label=_("I don't know"), required=False)
-    strengths = forms.CharField(label=_("Strengths"), required=False, max_length=TEXT_LIMIT,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    improvements = forms.CharField(label=_("Areas for improvement"), required=False, max_length=TEXT_LIMIT,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
-    ideas = forms.CharField(label=_("Improvement ideas"), required=False, max_length=TEXT_LIMIT,
-                            widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = forms.CharField(label=_("Evidence (links, one per line)"), required=False, max_length=TEXT_LIMIT,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+    strengths = forms.CharField(
+        label=_("Strengths"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    improvements = forms.CharField(
+        label=_("Areas for improvement"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ideas = forms.CharField(
+        label=_("Improvement ideas"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence (links, one per line)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     evidence_file = forms.FileField(label=_("Attach a file as evidence"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, panel, instance=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
         if instance:
-            initial.update(dont_know=instance.dont_know, strengths=instance.strengths,
-                           improvements=instance.improvements, ideas=instance.ideas, evidence=instance.evidence,
-                           version=instance.version)
+            initial.update(
+                dont_know=instance.dont_know,
+                strengths=instance.strengths,
+                improvements=instance.improvements,
+                ideas=instance.ideas,
+                evidence=instance.evidence,
+                version=instance.version,
+            )
         else:
             initial.setdefault("version", 0)
         super().__init__(*args, **kwargs)
@@ -148,24 +196,50 @@ class EntryForm(ScoreFormMixin, forms.Form):
 
     def entry_values(self):
         data = self.cleaned_data
-        return {k: data[k] for k in ("score", "dimensions", "dont_know", "strengths", "improvements", "ideas",
-                                     "evidence")}
+        return {
+            k: data[k]
+            for k in (
+                "score",
+                "dimensions",
+                "dont_know",
+                "strengths",
+                "improvements",
+                "ideas",
+                "evidence",
+            )
+        }
 
 
 class ConsensusForm(ScoreFormMixin, forms.Form):
-    strengths = forms.CharField(label=_("Agreed strengths"), required=False, max_length=TEXT_LIMIT,
-                                widget=forms.Textarea(attrs={"rows": 3}))
-    improvements = forms.CharField(label=_("Agreed areas for improvement"), required=False, max_length=TEXT_LIMIT,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
-    ideas = forms.CharField(label=_("Improvement ideas"), required=False, max_length=TEXT_LIMIT,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+    strengths = forms.CharField(
+        label=_("Agreed strengths"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    improvements = forms.CharField(
+        label=_("Agreed areas for improvement"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ideas = forms.CharField(
+        label=_("Improvement ideas"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, panel, instance=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
         if instance:
-            initial.update(strengths=instance.strengths, improvements=instance.improvements, ideas=instance.ideas,
-                           version=instance.version)
+            initial.update(
+                strengths=instance.strengths,
+                improvements=instance.improvements,
+                ideas=instance.ideas,
+                version=instance.version,
+            )
         else:
             initial.setdefault("version", 0)
         super().__init__(*args, **kwargs)
@@ -185,8 +259,18 @@ class ImprovementActionForm(forms.ModelForm):
 
     class Meta:
         model = ImprovementAction
-        fields = ["subcriterion", "title", "description", "owner", "deadline", "expected_result", "indicator",
-                  "impact", "feasibility", "status"]
+        fields = [
+            "subcriterion",
+            "title",
+            "description",
+            "owner",
+            "deadline",
+            "expected_result",
+            "indicator",
+            "impact",
+            "feasibility",
+            "status",
+        ]
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -206,8 +290,11 @@ class ImprovementActionForm(forms.ModelForm):
 
 
 class LearningProfileForm(forms.Form):
-    sharing = forms.ChoiceField(label=_("Who may see this profile"), choices=LearningProfile.Sharing.choices,
-                                widget=forms.RadioSelect)
+    sharing = forms.ChoiceField(
+        label=_("Who may see this profile"),
+        choices=LearningProfile.Sharing.choices,
+        widget=forms.RadioSelect,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, subcriteria, profile, **kwargs):
@@ -215,18 +302,31 @@ class LearningProfileForm(forms.Form):
         self.subcriteria = subcriteria
         for sub in subcriteria:
             self.fields[f"need_{sub.code}"] = forms.DecimalField(
-                label=gettext("Need in %(code)s") % {"code": sub.code}, required=False, min_value=0, max_value=1,
-                decimal_places=2, initial=profile.needs.get(sub.code),
-                widget=forms.NumberInput(attrs={"step": "0.05", "min": 0, "max": 1}))
+                label=gettext("Need in %(code)s") % {"code": sub.code},
+                required=False,
+                min_value=0,
+                max_value=1,
+                decimal_places=2,
+                initial=profile.needs.get(sub.code),
+                widget=forms.NumberInput(attrs={"step": "0.05", "min": 0, "max": 1}),
+            )
             self.fields[f"offer_{sub.code}"] = forms.DecimalField(
-                label=gettext("Can offer in %(code)s") % {"code": sub.code}, required=False, min_value=0,
-                max_value=1, decimal_places=2, initial=profile.strengths.get(sub.code),
-                widget=forms.NumberInput(attrs={"step": "0.05", "min": 0, "max": 1}))
+                label=gettext("Can offer in %(code)s") % {"code": sub.code},
+                required=False,
+                min_value=0,
+                max_value=1,
+                decimal_places=2,
+                initial=profile.strengths.get(sub.code),
+                widget=forms.NumberInput(attrs={"step": "0.05", "min": 0, "max": 1}),
+            )
 
     def maps(self):
         needs, strengths = {}, {}
         for sub in self.subcriteria:
-            need, offer = self.cleaned_data.get(f"need_{sub.code}"), self.cleaned_data.get(f"offer_{sub.code}")
+            need, offer = (
+                self.cleaned_data.get(f"need_{sub.code}"),
+                self.cleaned_data.get(f"offer_{sub.code}"),
+            )
             if need:
                 needs[sub.code] = float(need)
             if offer:

@@ -21,7 +21,9 @@ class Framework(AuditedModel):
         verbose_name = _("assessment framework")
         verbose_name_plural = _("assessment frameworks")
         ordering = ["code", "-version"]
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_framework_version")
+        ]
 
     def __str__(self):
         return f"{localized(self.name)} ({self.version})"
@@ -60,7 +62,9 @@ class Subcriterion(models.Model):
 
     class Meta:
         ordering = ["framework", "position"]
-        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="unique_subcriterion_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_subcriterion_code")
+        ]
 
     def __str__(self):
         return f"{self.code} {localized(self.title)}"
@@ -82,21 +86,39 @@ class Assessment(AuditedModel):
         MATURITY = "maturity", _("maturity levels")
 
     municipality = models.ForeignKey(
-        "registry.Municipality", models.CASCADE, related_name="assessments", verbose_name=_("municipality")
+        "registry.Municipality",
+        models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("municipality"),
     )
-    framework = models.ForeignKey(Framework, models.PROTECT, related_name="assessments", verbose_name=_("framework"))
+    framework = models.ForeignKey(
+        Framework, models.PROTECT, related_name="assessments", verbose_name=_("framework")
+    )
     method = models.CharField(_("scoring method"), max_length=20, choices=Method.choices)
     title = models.CharField(_("title"), max_length=200)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCORING)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
-                                   verbose_name=_("created by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCORING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("accepted by"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_scope_field = "municipality_id"
@@ -116,9 +138,16 @@ class Assessment(AuditedModel):
     def previous(self):
         """The municipality's last accepted assessment of the same framework before this one."""
         return (
-            Assessment.objects.filter(municipality_id=self.municipality_id, framework__code=self.framework.code,
-                                      status=Assessment.Status.ACCEPTED, period_end__lt=self.period_end)
-            .exclude(pk=self.pk).select_related("framework").order_by("-period_end").first()
+            Assessment.objects.filter(
+                municipality_id=self.municipality_id,
+                framework__code=self.framework.code,
+                status=Assessment.Status.ACCEPTED,
+                period_end__lt=self.period_end,
+            )
+            .exclude(pk=self.pk)
+            .select_related("framework")
+            .order_by("-period_end")
+            .first()
         )
 
 
@@ -128,23 +157,34 @@ class GroupMember(AuditedModel):
         ADMINISTRATOR = "administrator", _("assessment administrator")
         ASSESSOR = "assessor", _("assessor")
 
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="members",
-                                   verbose_name=_("self-assessment"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_memberships",
-                             verbose_name=_("person"))
+    assessment = models.ForeignKey(
+        Assessment, models.CASCADE, related_name="members", verbose_name=_("self-assessment")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="assessment_memberships",
+        verbose_name=_("person"),
+    )
     role = models.CharField(_("role in the group"), max_length=20, choices=Role.choices)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("self-assessment group member")
         verbose_name_plural = _("self-assessment group")
-        constraints = [models.UniqueConstraint(fields=["assessment", "user"], name="unique_group_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="unique_group_member")
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
 
     def audit_scope(self):
-        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+        return (
+            Assessment.objects.filter(pk=self.assessment_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
 
 
 class ScoredText(AuditedModel):
@@ -162,15 +202,26 @@ class ScoredText(AuditedModel):
         abstract = True
 
     def audit_scope(self):
-        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+        return (
+            Assessment.objects.filter(pk=self.assessment_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
 
 
 class Entry(ScoredText):
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="entries",
-                                   verbose_name=_("self-assessment"))
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assessment_entries",
-                                 verbose_name=_("assessor"))
-    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion"))
+    assessment = models.ForeignKey(
+        Assessment, models.CASCADE, related_name="entries", verbose_name=_("self-assessment")
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="assessment_entries",
+        verbose_name=_("assessor"),
+    )
+    subcriterion = models.ForeignKey(
+        Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion")
+    )
     dont_know = models.BooleanField(_("don't know"), default=False)
     evidence = models.TextField(_("evidence (links, one per line)"), blank=True)
 
@@ -178,7 +229,9 @@ class Entry(ScoredText):
         verbose_name = _("individual score")
         verbose_name_plural = _("individual scores")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "assessor", "subcriterion"], name="unique_entry")
+            models.UniqueConstraint(
+                fields=["assessment", "assessor", "subcriterion"], name="unique_entry"
+            )
         ]
 
     def __str__(self):
@@ -190,7 +243,9 @@ class Entry(ScoredText):
 
 
 class EvidenceFile(AuditedModel):
-    entry = models.ForeignKey(Entry, models.CASCADE, related_name="files", verbose_name=_("individual score"))
+    entry = models.ForeignKey(
+        Entry, models.CASCADE, related_name="files", verbose_name=_("individual score")
+    )
     # stored under MEDIA_ROOT, which is never published: served only by the evidence_file view
     file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
@@ -204,20 +259,34 @@ class EvidenceFile(AuditedModel):
         return self.name
 
     def audit_scope(self):
-        return Assessment.objects.filter(entries__files=self).values_list("municipality_id", flat=True).first()
+        return (
+            Assessment.objects.filter(entries__files=self)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
 
 
 class Consensus(ScoredText):
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="consensus",
-                                   verbose_name=_("self-assessment"))
-    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
-                                   verbose_name=_("changed by"))
+    assessment = models.ForeignKey(
+        Assessment, models.CASCADE, related_name="consensus", verbose_name=_("self-assessment")
+    )
+    subcriterion = models.ForeignKey(
+        Subcriterion, models.PROTECT, related_name="+", verbose_name=_("subcriterion")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
 
     class Meta:
         verbose_name = _("consensus score")
         verbose_name_plural = _("consensus scores")
-        constraints = [models.UniqueConstraint(fields=["assessment", "subcriterion"], name="unique_consensus")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "subcriterion"], name="unique_consensus")
+        ]
 
     def __str__(self):
         return f"{self.subcriterion.code}: {self.score}"
@@ -231,21 +300,32 @@ class ImprovementAction(AuditedModel):
         ACT = "act", _("Act")
         DONE = "done", _("Done")
 
-    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="actions",
-                                   verbose_name=_("self-assessment"))
-    subcriterion = models.ForeignKey(Subcriterion, models.PROTECT, null=True, blank=True, related_name="+",
-                                     verbose_name=_("subcriterion"))
+    assessment = models.ForeignKey(
+        Assessment, models.CASCADE, related_name="actions", verbose_name=_("self-assessment")
+    )
+    subcriterion = models.ForeignKey(
+        Subcriterion,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subcriterion"),
+    )
     title = models.CharField(_("action"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     owner = models.CharField(_("owner"), max_length=200)
     deadline = models.DateField(_("deadline"))
     expected_result = models.TextField(_("expected result"))
     indicator = models.CharField(_("indicator"), max_length=300)
-    impact = models.PositiveSmallIntegerField(_("impact (1–5)"), validators=[MinValueValidator(1),
-                                                                             MaxValueValidator(5)])
-    feasibility = models.PositiveSmallIntegerField(_("feasibility (1–5)"), validators=[MinValueValidator(1),
-                                                                                       MaxValueValidator(5)])
-    status = models.CharField(_("PDCA status"), max_length=10, choices=Status.choices, default=Status.PLAN)
+    impact = models.PositiveSmallIntegerField(
+        _("impact (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    feasibility = models.PositiveSmallIntegerField(
+        _("feasibility (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    status = models.CharField(
+        _("PDCA status"), max_length=10, choices=Status.choices, default=Status.PLAN
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -261,7 +341,11 @@ class ImprovementAction(AuditedModel):
         return self.impact * self.feasibility
 
     def audit_scope(self):
-        return Assessment.objects.filter(pk=self.assessment_id).values_list("municipality_id", flat=True).first()
+        return (
+            Assessment.objects.filter(pk=self.assessment_id)
+            .values_list("municipality_id", flat=True)
+            .first()
+        )
 
 
 class LearningProfile(AuditedModel):
@@ -269,15 +353,24 @@ class LearningProfile(AuditedModel):
 
     class Sharing(models.TextChoices):
         PRIVATE = "private", _("private to the municipality")
-        COORDINATORS = "coordinators", _(
-            "shared with the network coordinators of the municipality's associations")
+        COORDINATORS = (
+            "coordinators",
+            _("shared with the network coordinators of the municipality's associations"),
+        )
         PUBLIC = "public", _("public")
 
-    assessment = models.OneToOneField(Assessment, models.CASCADE, related_name="profile",
-                                      verbose_name=_("self-assessment"))
-    municipality = models.ForeignKey("registry.Municipality", models.CASCADE, related_name="learning_profiles",
-                                     verbose_name=_("municipality"))
-    sharing = models.CharField(_("sharing"), max_length=20, choices=Sharing.choices, default=Sharing.PRIVATE)
+    assessment = models.OneToOneField(
+        Assessment, models.CASCADE, related_name="profile", verbose_name=_("self-assessment")
+    )
+    municipality = models.ForeignKey(
+        "registry.Municipality",
+        models.CASCADE,
+        related_name="learning_profiles",
+        verbose_name=_("municipality"),
+    )
+    sharing = models.CharField(
+        _("sharing"), max_length=20, choices=Sharing.choices, default=Sharing.PRIVATE
+    )
     needs = models.JSONField(_("areas to learn in"), default=dict)  # area code -> weight 0..1
     strengths = models.JSONField(_("areas to offer"), default=dict)  # area code -> weight 0..1
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)

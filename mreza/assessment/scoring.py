@@ -64,8 +64,14 @@ class ScoreError(ValueError):
     ``off_step``) usable as a Django ``ValidationError`` code.
     """
 
-    def __init__(self, message: str, params: Mapping[str, Any] | None = None, *,
-                 code: str = "invalid", dimension: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        code: str = "invalid",
+        dimension: str | None = None,
+    ):
         self.message = message
         self.params = dict(params or {})
         self.code = code
@@ -206,8 +212,14 @@ def check_score(panel: Mapping[str, Any], value: Any, *, dimension: str | None =
         if step == 1 and lo.denominator == 1:
             raise fail(MSG_NOT_WHOLE, "off_step", value=shown)
         below = lo + math.floor(offset) * step
-        raise fail(MSG_OFF_STEP, "off_step", value=shown, step=_num(step),
-                   lower=_num(below), upper=_num(min(below + step, hi)))
+        raise fail(
+            MSG_OFF_STEP,
+            "off_step",
+            value=shown,
+            step=_num(step),
+            lower=_num(below),
+            upper=_num(min(below + step, hi)),
+        )
     return _num(number)
 
 
@@ -287,8 +299,9 @@ def _rollup(framework: Mapping[str, Any]) -> dict:
     return {"criterion": "mean", "total": "mean_of_criteria", **(framework.get("rollup") or {})}
 
 
-def criterion_scores(framework: Mapping[str, Any], scores: Mapping[str, Any],
-                     method: str) -> dict[str, float | None]:
+def criterion_scores(
+    framework: Mapping[str, Any], scores: Mapping[str, Any], method: str
+) -> dict[str, float | None]:
     """Mean of the available subcriterion scores of each criterion, in framework order.
 
     *scores* maps subcriterion codes to a number or ``None`` ("don't know" or not
@@ -300,11 +313,13 @@ def criterion_scores(framework: Mapping[str, Any], scores: Mapping[str, Any],
     for crit, sub, _panel in _method_panels(framework, method):
         grouped.setdefault(crit["code"], []).append(scores.get(sub["code"]))
     if _rollup(framework)["criterion"] == "none":
-        return {code: None for code in grouped}
+        return dict.fromkeys(grouped)
     return {code: _mean(values) for code, values in grouped.items()}
 
 
-def total_score(framework: Mapping[str, Any], scores: Mapping[str, Any], method: str) -> float | None:
+def total_score(
+    framework: Mapping[str, Any], scores: Mapping[str, Any], method: str
+) -> float | None:
     """The overall score following the framework's ``rollup.total`` (default: mean of criteria).
 
     An indicator only; ``None`` when nothing is scored or the rollup is ``none``.
@@ -361,7 +376,11 @@ def divergence(values_by_sub: Mapping[str, Iterable[Any]]) -> list[dict]:
             "code": code,
             "n_scores": len(given),
             "n_dont_know": len(raw) - len(given),
-            "min": None, "max": None, "range": None, "mean": None, "stdev": None,
+            "min": None,
+            "max": None,
+            "range": None,
+            "mean": None,
+            "stdev": None,
         }
         if given:
             fracs = [_frac(v) for v in given]
@@ -374,20 +393,28 @@ def divergence(values_by_sub: Mapping[str, Iterable[Any]]) -> list[dict]:
                 stdev=float(statistics.pstdev(fracs)) if len(fracs) > 1 else 0.0,
             )
         rows.append(row)
-    rows.sort(key=lambda r: (
-        r["range"] is None,
-        -(r["range"] or 0),
-        -(r["stdev"] or 0),
-        code_key(r["code"]),
-    ))
+    rows.sort(
+        key=lambda r: (
+            r["range"] is None,
+            -(r["range"] or 0),
+            -(r["stdev"] or 0),
+            code_key(r["code"]),
+        )
+    )
     return rows
 
 
 # --------------------------------------------------------------------------- learning profile
 
 
-def propose_profile(framework: Mapping[str, Any], consensus: Mapping[str, Any], method: str, *,
-                    need_below: float = 0.5, strength_from: float = 0.7) -> dict[str, dict[str, float]]:
+def propose_profile(
+    framework: Mapping[str, Any],
+    consensus: Mapping[str, Any],
+    method: str,
+    *,
+    need_below: float = 0.5,
+    strength_from: float = 0.7,
+) -> dict[str, dict[str, float]]:
     """Propose learning needs and strengths from the consensus scores.
 
     With ``n`` the score normalised to 0..1 on its panel: a subcriterion with

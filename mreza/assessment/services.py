@@ -32,6 +32,7 @@ class AssessmentError(Exception):
 
 # ---------------------------------------------------------------- frameworks
 
+
 def _structure(data):
     """What scores depend on: codes, panels, scales and the English source wording — everything but
     the translations."""
@@ -57,7 +58,11 @@ def _correct_wording(framework, data, checksum):
     subcriteria = {s.code: s for s in framework.subcriteria.all()}
     for _criterion, sub, _panels in iter_subcriteria(data):
         row = subcriteria[sub["code"]]
-        row.title, row.description, row.examples = sub["title"], sub.get("description", {}), sub.get("examples", [])
+        row.title, row.description, row.examples = (
+            sub["title"],
+            sub.get("description", {}),
+            sub.get("examples", []),
+        )
         row.save(update_fields=["title", "description", "examples"])
     return framework
 
@@ -65,7 +70,9 @@ def _correct_wording(framework, data, checksum):
 def install_framework(path_or_text):
     """Validate and store a framework file. A used framework is never changed: publish a new version."""
     data = load_framework(path_or_text)
-    checksum = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    checksum = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
     with transaction.atomic():
         existing = Framework.objects.filter(code=data["code"], version=data["version"]).first()
         if existing and existing.checksum == checksum:
@@ -73,29 +80,49 @@ def install_framework(path_or_text):
         if existing and existing.assessments.exists():
             if _structure(existing.data) == _structure(data):
                 return _correct_wording(existing, data, checksum), False
-            raise AssessmentError(_(
-                "Framework %(code)s version %(version)s is already used by assessments and cannot change. "
-                "Give the file a new version."
-            ) % {"code": data["code"], "version": data["version"]})
+            raise AssessmentError(
+                _(
+                    "Framework %(code)s version %(version)s is already used by assessments and cannot change. "
+                    "Give the file a new version."
+                )
+                % {"code": data["code"], "version": data["version"]}
+            )
         if existing:
             existing.criteria.all().delete()
             existing.name, existing.data, existing.checksum = data["name"], data, checksum
             existing.save(update_fields=["name", "data", "checksum"])
             framework = existing
         else:
-            framework = Framework.objects.create(code=data["code"], version=data["version"], name=data["name"],
-                                                 data=data, checksum=checksum)
+            framework = Framework.objects.create(
+                code=data["code"],
+                version=data["version"],
+                name=data["name"],
+                data=data,
+                checksum=checksum,
+            )
         criteria = {}
         for position, criterion in enumerate(data["criteria"]):
             criteria[criterion["code"]] = Criterion.objects.create(
-                framework=framework, code=criterion["code"], position=position, title=criterion["title"],
-                description=criterion.get("description", {}))
+                framework=framework,
+                code=criterion["code"],
+                position=position,
+                title=criterion["title"],
+                description=criterion.get("description", {}),
+            )
         subcriteria = []
         for position, (criterion, sub, panels) in enumerate(iter_subcriteria(data)):
-            subcriteria.append(Subcriterion(
-                framework=framework, criterion=criteria[criterion["code"]], code=sub["code"], position=position,
-                title=sub["title"], description=sub.get("description", {}), examples=sub.get("examples", []),
-                panels={method: panel["code"] for method, panel in panels.items()}))
+            subcriteria.append(
+                Subcriterion(
+                    framework=framework,
+                    criterion=criteria[criterion["code"]],
+                    code=sub["code"],
+                    position=position,
+                    title=sub["title"],
+                    description=sub.get("description", {}),
+                    examples=sub.get("examples", []),
+                    panels={method: panel["code"] for method, panel in panels.items()},
+                )
+            )
         Subcriterion.objects.bulk_create(subcriteria)
     return framework, True
 
@@ -108,14 +135,23 @@ def install_shipped_frameworks():
 
 # ---------------------------------------------------------------- the assessment
 
+
 def start_assessment(*, municipality, framework, method, title, period_start, period_end, user):
     if method not in framework.methods:
         raise AssessmentError(_("This framework does not offer that scoring method."))
     with transaction.atomic():
         assessment = Assessment.objects.create(
-            municipality=municipality, framework=framework, method=method, title=title,
-            period_start=period_start, period_end=period_end, created_by=user)
-        GroupMember.objects.create(assessment=assessment, user=user, role=GroupMember.Role.ADMINISTRATOR)
+            municipality=municipality,
+            framework=framework,
+            method=method,
+            title=title,
+            period_start=period_start,
+            period_end=period_end,
+            created_by=user,
+        )
+        GroupMember.objects.create(
+            assessment=assessment, user=user, role=GroupMember.Role.ADMINISTRATOR
+        )
     return assessment
 
 
@@ -123,8 +159,12 @@ def add_member(assessment, user, role):
     if assessment.status != Assessment.Status.SCORING:
         raise AssessmentError(_("The group can change only while individual scoring is open."))
     if assessment.members.count() >= MAX_GROUP_SIZE:
-        raise AssessmentError(_("A self-assessment group has at most %(n)s members.") % {"n": MAX_GROUP_SIZE})
-    member, created = GroupMember.objects.get_or_create(assessment=assessment, user=user, defaults={"role": role})
+        raise AssessmentError(
+            _("A self-assessment group has at most %(n)s members.") % {"n": MAX_GROUP_SIZE}
+        )
+    member, created = GroupMember.objects.get_or_create(
+        assessment=assessment, user=user, defaults={"role": role}
+    )
     if not created and member.role != role:
         member.role = role
         member.save(update_fields=["role"])
@@ -134,17 +174,26 @@ def add_member(assessment, user, role):
 def remove_member(assessment, member):
     if assessment.status != Assessment.Status.SCORING:
         raise AssessmentError(_("The group can change only while individual scoring is open."))
-    if member.role == GroupMember.Role.ADMINISTRATOR and not assessment.members.filter(
-            role=GroupMember.Role.ADMINISTRATOR).exclude(pk=member.pk).exists():
+    if (
+        member.role == GroupMember.Role.ADMINISTRATOR
+        and not assessment.members.filter(role=GroupMember.Role.ADMINISTRATOR)
+        .exclude(pk=member.pk)
+        .exists()
+    ):
         raise AssessmentError(_("The group needs at least one administrator."))
     if Entry.objects.filter(assessment=assessment, assessor_id=member.user_id).exists():
-        raise AssessmentError(_("This person has already scored; their work stays part of the assessment."))
+        raise AssessmentError(
+            _("This person has already scored; their work stays part of the assessment.")
+        )
     member.delete()
 
 
 def subcriteria_of(assessment):
-    return list(Subcriterion.objects.filter(framework_id=assessment.framework_id).select_related("criterion")
-                .order_by("position"))
+    return list(
+        Subcriterion.objects.filter(framework_id=assessment.framework_id)
+        .select_related("criterion")
+        .order_by("position")
+    )
 
 
 def save_entry(assessment, user, subcriterion, values, expected_version=None):
@@ -156,20 +205,29 @@ def save_entry(assessment, user, subcriterion, values, expected_version=None):
         raise AssessmentError(_("Only members of the self-assessment group can score."))
     if member.submitted_at:
         raise AssessmentError(_("You have submitted your scores; they can no longer change."))
-    return save_or_create_versioned(Entry, {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
-                           values, expected_version)
+    return save_or_create_versioned(
+        Entry,
+        {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
+        values,
+        expected_version,
+    )
 
 
 def submit(assessment, user):
     member = assessment.members.filter(user=user).first()
     if member is None or assessment.status != Assessment.Status.SCORING:
         raise AssessmentError(_("Individual scoring is closed for this assessment."))
-    answered = set(Entry.objects.filter(assessment=assessment, assessor=user)
-                   .filter(models_answered()).values_list("subcriterion__code", flat=True))
+    answered = set(
+        Entry.objects.filter(assessment=assessment, assessor=user)
+        .filter(models_answered())
+        .values_list("subcriterion__code", flat=True)
+    )
     missing = [s.code for s in subcriteria_of(assessment) if s.code not in answered]
     if missing:
-        raise AssessmentError(_("Give a score or “don't know” for every subcriterion first. Missing: %(codes)s.")
-                              % {"codes": ", ".join(missing)})
+        raise AssessmentError(
+            _("Give a score or “don't know” for every subcriterion first. Missing: %(codes)s.")
+            % {"codes": ", ".join(missing)}
+        )
     member.submitted_at = timezone.now()
     member.save(update_fields=["submitted_at"])
 
@@ -191,18 +249,28 @@ def record_consensus(assessment, subcriterion, values, user, expected_version):
     if assessment.status not in (Assessment.Status.SCORING, Assessment.Status.CONSENSUS):
         raise AssessmentError(_("The assessment is closed; the consensus can no longer change."))
     values = dict(values, updated_by=user)
-    return save_or_create_versioned(Consensus, {"assessment": assessment, "subcriterion": subcriterion}, values,
-                           expected_version)
+    return save_or_create_versioned(
+        Consensus,
+        {"assessment": assessment, "subcriterion": subcriterion},
+        values,
+        expected_version,
+    )
 
 
 def close(assessment):
     if assessment.status != Assessment.Status.CONSENSUS:
         raise AssessmentError(_("Start and finish the consensus before closing."))
-    agreed = set(assessment.consensus.filter(score__isnull=False).values_list("subcriterion__code", flat=True))
+    agreed = set(
+        assessment.consensus.filter(score__isnull=False).values_list(
+            "subcriterion__code", flat=True
+        )
+    )
     missing = [s.code for s in subcriteria_of(assessment) if s.code not in agreed]
     if missing:
-        raise AssessmentError(_("Record a consensus score for every subcriterion first. Missing: %(codes)s.")
-                              % {"codes": ", ".join(missing)})
+        raise AssessmentError(
+            _("Record a consensus score for every subcriterion first. Missing: %(codes)s.")
+            % {"codes": ", ".join(missing)}
+        )
     assessment.status = Assessment.Status.CLOSED
     assessment.closed_at = timezone.now()
     assessment.save(update_fields=["status", "closed_at"])
@@ -219,6 +287,7 @@ def accept(assessment, user):
 
 # ---------------------------------------------------------------- results
 
+
 def consensus_scores(assessment):
     return dict(assessment.consensus.values_list("subcriterion__code", "score"))
 
@@ -232,8 +301,9 @@ def results(assessment):
     previous = assessment.previous()
     previous_scores = consensus_scores(previous) if previous else {}
     by_criterion = scoring.criterion_scores(framework, scores, assessment.method)
-    previous_by_criterion = scoring.criterion_scores(framework, previous_scores, assessment.method) \
-        if previous else {}
+    previous_by_criterion = (
+        scoring.criterion_scores(framework, previous_scores, assessment.method) if previous else {}
+    )
     return {
         "subcriteria": subcriteria,
         "consensus": consensus,
@@ -249,7 +319,9 @@ def results(assessment):
 
 
 def proposed_profile(assessment):
-    return scoring.propose_profile(assessment.framework.data, consensus_scores(assessment), assessment.method)
+    return scoring.propose_profile(
+        assessment.framework.data, consensus_scores(assessment), assessment.method
+    )
 
 
 def ensure_profile(assessment):
@@ -259,6 +331,9 @@ def ensure_profile(assessment):
     if profile is None:
         proposal = proposed_profile(assessment)
         profile = LearningProfile.objects.create(
-            assessment=assessment, municipality_id=assessment.municipality_id,
-            needs=proposal["needs"], strengths=proposal["strengths"])
+            assessment=assessment,
+            municipality_id=assessment.municipality_id,
+            needs=proposal["needs"],
+            strengths=proposal["strengths"],
+        )
     return profile

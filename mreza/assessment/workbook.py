@@ -103,8 +103,7 @@ OTHER_ASSESSMENT = gettext_noop(
     "assessment."
 )
 OTHER_ASSESSOR = gettext_noop(
-    "This workbook was downloaded by another assessor. Upload the workbook you downloaded "
-    "yourself."
+    "This workbook was downloaded by another assessor. Upload the workbook you downloaded yourself."
 )
 NOT_A_NUMBER = gettext_noop(
     "Sheet %(sheet)s, cell %(cell)s (%(code)s): “%(value)s” is not a number. Enter a number "
@@ -147,7 +146,9 @@ TEXT_TOO_LONG = gettext_noop(
 )
 
 # Texts written into the workbook (translated at build time with ``gettext``).
-PROMPT_WHOLE = gettext_noop("Enter a whole number from %(min)s to %(max)s, or leave the cell empty.")
+PROMPT_WHOLE = gettext_noop(
+    "Enter a whole number from %(min)s to %(max)s, or leave the cell empty."
+)
 PROMPT_STEP = gettext_noop(
     "Enter a number from %(min)s to %(max)s in steps of %(step)s, or leave the cell empty."
 )
@@ -237,7 +238,7 @@ def column_keys(method: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
         keys += [f"dim:{code}" for code in seen]
     else:
         keys.append("score")
-    return keys + ["dont_know", *TEXT_KEYS]
+    return [*keys, "dont_know", *TEXT_KEYS]
 
 
 def fingerprint(meta: Mapping[str, Any], codes: Sequence[str], columns: Sequence[str]) -> str:
@@ -274,7 +275,9 @@ def scale_params(panel: Mapping[str, Any]) -> dict[str, str]:
 # --------------------------------------------------------------------------- API
 
 
-def build_workbook(spec: Mapping[str, Any], *, gettext: Callable[[str], str] | None = None) -> bytes:
+def build_workbook(
+    spec: Mapping[str, Any], *, gettext: Callable[[str], str] | None = None
+) -> bytes:
     """Build the scoring workbook described by *spec*; returns the XLSX bytes."""
     from .workbook_build import build
 

@@ -67,8 +67,14 @@ LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 WIDTHS = {"code": 8, "criterion": 22, "title": 46, "score": 10, "dont_know": 12}
 TEXT_WIDTH = 42
-LABEL_KEYS = {"code": "code", "criterion": "criterion", "title": "subcriterion", "score": "score",
-              "dont_know": "dont_know", **{k: k for k in TEXT_KEYS}}
+LABEL_KEYS = {
+    "code": "code",
+    "criterion": "criterion",
+    "title": "subcriterion",
+    "score": "score",
+    "dont_know": "dont_know",
+    **{k: k for k in TEXT_KEYS},
+}
 
 
 def set_text(cell, value: Any) -> None:
@@ -141,14 +147,22 @@ def _scores(ws, rows, method, columns, headers, labels, gettext) -> None:
 
     score_dvs: dict[tuple, DataValidation] = {}
     yes = str(labels["yes"])
-    dk_dv = DataValidation(type="list", formula1='"{}"'.format(yes.replace('"', '""')),
-                           allow_blank=True, showDropDown=False)
+    dk_dv = DataValidation(
+        type="list",
+        formula1='"{}"'.format(yes.replace('"', '""')),
+        allow_blank=True,
+        showDropDown=False,
+    )
     dk_dv.promptTitle = str(labels["dont_know"])[:32]
     dk_dv.prompt = (gettext(DONT_KNOW_PROMPT) % {"yes": yes})[:255]
     dk_dv.showInputMessage = dk_dv.showErrorMessage = True
     limit = {"limit": MAX_TEXT_LENGTH}
-    text_dv = DataValidation(type="textLength", operator="lessThanOrEqual",
-                             formula1=str(MAX_TEXT_LENGTH), allow_blank=True)
+    text_dv = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1=str(MAX_TEXT_LENGTH),
+        allow_blank=True,
+    )
     text_dv.error = (gettext(TEXT_LIMIT_ERROR) % limit)[:225]
     text_dv.showErrorMessage = True
 
@@ -160,8 +174,13 @@ def _scores(ws, rows, method, columns, headers, labels, gettext) -> None:
         if dv is None:
             params = scale_params(panel)
             text = gettext(PROMPT_WHOLE if whole and step == 1 else PROMPT_STEP) % params
-            dv = DataValidation(type="whole" if whole else "decimal", operator="between",
-                                formula1=fmt_num(lo), formula2=fmt_num(hi), allow_blank=True)
+            dv = DataValidation(
+                type="whole" if whole else "decimal",
+                operator="between",
+                formula1=fmt_num(lo),
+                formula2=fmt_num(hi),
+                allow_blank=True,
+            )
             dv.promptTitle = str(labels["score"])[:32]
             dv.prompt, dv.error = text[:255], text[:225]  # Excel's limits
             dv.errorTitle = gettext(ERROR_TITLE)[:32]
@@ -266,8 +285,9 @@ def _instructions(ws, spec, method, gettext) -> None:
         for dim in row_dimensions(row, method):
             if dim.get("bands"):
                 dim_name = text_of(dim.get("name")) or dim["code"]
-                sources.append((f"{pid}/{dim['code']}", f"{name} – {dim_name}".strip(" –"),
-                                dim["bands"]))
+                sources.append(
+                    (f"{pid}/{dim['code']}", f"{name} – {dim_name}".strip(" –"), dim["bands"])
+                )
         for key, title, bands in sources:
             tables.setdefault(key, (title, bands, []))[2].append(str(row["code"]))
 

@@ -68,14 +68,17 @@ MAX_NUMBER_CHARS = 30
 MAX_OUTSIDE_PROBLEMS = 5
 
 
-def parse(content: bytes, expected_meta: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> list[dict]:
+def parse(
+    content: bytes, expected_meta: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]
+) -> list[dict]:
     problem = _check_archive(content)
     if problem is not None:
         raise WorkbookError([problem])
     books = []
     try:
-        for data_only in (True, False):
-            books.append(_unreadable_is_not_xlsx(_load, content, data_only))
+        books.extend(
+            _unreadable_is_not_xlsx(_load, content, data_only) for data_only in (True, False)
+        )
         return _Reader(books[0], books[1], expected_meta, rows).run()
     finally:
         for book in books:
@@ -98,7 +101,9 @@ def _unreadable_is_not_xlsx(call, *args):
 
 def _check_archive(content: bytes) -> Problem | None:
     """Reject non-zip files, zip files that are no workbook, zip bombs and DTDs (shared guard)."""
-    refusal = safefiles.check_zip(content, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_ARCHIVE_MEMBERS)
+    refusal = safefiles.check_zip(
+        content, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_ARCHIVE_MEMBERS
+    )
     if refusal is None:
         return None
     if refusal.code in (safefiles.TOO_LARGE, safefiles.TOO_MANY, safefiles.BOMB):
@@ -110,7 +115,9 @@ def _read_meta(wb) -> dict[str, str] | None:
     if META_SHEET not in wb.sheetnames:
         return None
     meta: dict[str, str] = {}
-    for key, value, *_ in wb[META_SHEET].iter_rows(min_row=1, max_row=100, max_col=2, values_only=True):
+    for key, value, *_ in wb[META_SHEET].iter_rows(
+        min_row=1, max_row=100, max_col=2, values_only=True
+    ):
         if key is None:
             continue
         if str(key) in meta:
@@ -122,8 +129,9 @@ def _read_meta(wb) -> dict[str, str] | None:
 def _grid(ws, max_row: int, max_col: int) -> dict[tuple[int, int], Any]:
     """Non-empty cells of *ws* within the bounds: {(row, col): cell}."""
     cells = {}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col),
-                            start=1):
+    for r, row in enumerate(
+        ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col), start=1
+    ):
         for c, cell in enumerate(row, start=1):
             if not _is_empty(cell.value):
                 cells[(r, c)] = cell
@@ -171,8 +179,11 @@ class _Reader:
         found = (meta.get("framework"), meta.get("framework_version"), meta.get("method"))
         wanted = (exp["framework"], exp["framework_version"], exp["method"])
         if found != wanted:
-            self.fail(WRONG_FRAMEWORK, found="{} {} ({})".format(*(x or "?" for x in found)),
-                      expected="{} {} ({})".format(*wanted))
+            self.fail(
+                WRONG_FRAMEWORK,
+                found="{} {} ({})".format(*(x or "?" for x in found)),
+                expected="{} {} ({})".format(*wanted),
+            )
             raise self.stop()
         same_assessment = meta.get("assessment") == exp["assessment"]
         same_assessor = meta.get("assessor") == exp["assessor"]
@@ -180,8 +191,9 @@ class _Reader:
             self.fail(OTHER_ASSESSMENT)
         if not same_assessor:
             self.fail(OTHER_ASSESSOR)
-        signature_ok = hmac.compare_digest(meta.get("signature", "").encode(),
-                                           exp["signature"].encode())
+        signature_ok = hmac.compare_digest(
+            meta.get("signature", "").encode(), exp["signature"].encode()
+        )
         if same_assessment and same_assessor and not signature_ok:
             self.fail(TAMPERED)
         try:
@@ -302,7 +314,13 @@ class _Reader:
         ok, value = self.raw(r, c, code)
         if not ok:
             return False, False
-        if value is None or value == "" or value == NOT_APPLICABLE_MARK or value is False or value == 0:
+        if (
+            value is None
+            or value == ""
+            or value == NOT_APPLICABLE_MARK
+            or value is False
+            or value == 0
+        ):
             return True, False
         if value is True or value == 1 or self.is_dont_know_word(value):
             if panel.get("allow_no_score", True) is False:

@@ -49,12 +49,16 @@ class Roles:
             self.organisation.setdefault(organisation_id, set()).add(role)
         if any("platform_admin" in roles for roles in self.organisation.values()):
             self.is_admin = True
-        coordinated = [o for o, roles in self.organisation.items() if "network_coordinator" in roles]
+        coordinated = [
+            o for o, roles in self.organisation.items() if "network_coordinator" in roles
+        ]
         if coordinated:
             from mreza.registry.models import Membership
 
             self.coordinated_municipality_ids = set(
-                Membership.objects.filter(organisation_id__in=coordinated).values_list("municipality_id", flat=True)
+                Membership.objects.filter(organisation_id__in=coordinated).values_list(
+                    "municipality_id", flat=True
+                )
             )
 
     def in_municipality(self, municipality_id, *roles):
@@ -100,7 +104,10 @@ def _municipality_rule(user, perm, municipality):
     if roles.is_admin:
         return True
     if perm == Perm.VIEW_PEOPLE:
-        return roles.in_municipality(municipality.pk) or municipality.pk in roles.coordinated_municipality_ids
+        return (
+            roles.in_municipality(municipality.pk)
+            or municipality.pk in roles.coordinated_municipality_ids
+        )
     if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
         return roles.in_municipality(municipality.pk, "coordinator")
     return False
@@ -122,8 +129,9 @@ def _may_invite_first_coordinator(roles, municipality):
         return True
     from mreza.networks.models import Participant
 
-    return Participant.objects.filter(round__organisation_id__in=organisations,
-                                      municipality_id=municipality.pk).exists()
+    return Participant.objects.filter(
+        round__organisation_id__in=organisations, municipality_id=municipality.pk
+    ).exists()
 
 
 def _organisation_rule(user, perm, organisation):
@@ -153,15 +161,19 @@ def _submitted_ids(assessment):
     cached = assessment.__dict__.get("_submitted_ids")
     if cached is None:
         cached = assessment.__dict__["_submitted_ids"] = set(
-            assessment.members.filter(submitted_at__isnull=False).values_list("user_id", flat=True))
+            assessment.members.filter(submitted_at__isnull=False).values_list("user_id", flat=True)
+        )
     return cached
 
 
 def _entry_rule(user, perm, entry):
     """An individual score: the assessor's alone until submitted (entry_visible); nobody changes it here."""
     assessment = entry.assessment
-    return perm == Perm.VIEW and user.is_authenticated and entry_visible(
-        user, entry, assessment, _submitted_ids(assessment))
+    return (
+        perm == Perm.VIEW
+        and user.is_authenticated
+        and entry_visible(user, entry, assessment, _submitted_ids(assessment))
+    )
 
 
 def _evidence_rule(user, perm, evidence):
@@ -215,7 +227,10 @@ def _profile_rule(user, perm, profile):
         return True
     # "shared with coordinators": the network coordinators of the organisations the municipality is a
     # member of (registry.Membership), not every coordinator of every association
-    return profile.sharing == "coordinators" and profile.municipality_id in roles.coordinated_municipality_ids
+    return (
+        profile.sharing == "coordinators"
+        and profile.municipality_id in roles.coordinated_municipality_ids
+    )
 
 
 def _round_rule(user, perm, round_):
@@ -227,20 +242,26 @@ def _round_rule(user, perm, round_):
 
 def _network_rule(user, perm, network):
     roles = roles_of(user)
-    if roles.is_admin or roles.in_organisation(network.round.organisation_id, "network_coordinator"):
+    if roles.is_admin or roles.in_organisation(
+        network.round.organisation_id, "network_coordinator"
+    ):
         return True
     if perm != Perm.VIEW:
         return False
     member_ids = getattr(network, "_member_ids", None)
     if member_ids is None:
-        member_ids = network._member_ids = set(network.memberships.values_list("municipality_id", flat=True))
+        member_ids = network._member_ids = set(
+            network.memberships.values_list("municipality_id", flat=True)
+        )
     return any(roles.in_municipality(m) for m in member_ids)
 
 
 def _answer_rule(user, perm, answerable):
     """Answering a network place or a partnership side: the municipality's coordinator or management."""
     roles = roles_of(user)
-    municipality_ids = getattr(answerable, "answering_municipality_ids", lambda: [answerable.municipality_id])()
+    municipality_ids = getattr(
+        answerable, "answering_municipality_ids", lambda: [answerable.municipality_id]
+    )()
     if perm == Perm.VIEW:
         return roles.is_admin or any(roles.in_municipality(m) for m in municipality_ids)
     return any(roles.in_municipality(m, *MANAGING_ROLES) for m in municipality_ids)
@@ -261,10 +282,19 @@ def _rules():
     from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
     from mreza.registry.models import Municipality, Organisation
 
-    return {Municipality: _municipality_rule, Organisation: _organisation_rule, AuditEntry: _audit_rule,
-            Assessment: _assessment_rule, LearningProfile: _profile_rule, GroupingRound: _round_rule,
-            Network: _network_rule, NetworkMembership: _answer_rule, Partnership: _answer_rule,
-            Entry: _entry_rule, EvidenceFile: _evidence_rule}
+    return {
+        Municipality: _municipality_rule,
+        Organisation: _organisation_rule,
+        AuditEntry: _audit_rule,
+        Assessment: _assessment_rule,
+        LearningProfile: _profile_rule,
+        GroupingRound: _round_rule,
+        Network: _network_rule,
+        NetworkMembership: _answer_rule,
+        Partnership: _answer_rule,
+        Entry: _entry_rule,
+        EvidenceFile: _evidence_rule,
+    }
 
 
 def may(user, perm, obj):
@@ -295,7 +325,9 @@ def assessments_visible_to(user, queryset):
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
-    return queryset.filter(Q(members__user=user) | Q(municipality_id__in=managed_municipalities(user))).distinct()
+    return queryset.filter(
+        Q(members__user=user) | Q(municipality_id__in=managed_municipalities(user))
+    ).distinct()
 
 
 def profiles_visible_to(user, queryset):
@@ -348,15 +380,21 @@ def entries_visible_to(user, queryset):
     if not user.is_authenticated:
         return queryset.none()
     roles = roles_of(user)
-    submitted = Exists(GroupMember.objects.filter(assessment_id=OuterRef("assessment_id"),
-                                                  user_id=OuterRef("assessor_id"), submitted_at__isnull=False))
+    submitted = Exists(
+        GroupMember.objects.filter(
+            assessment_id=OuterRef("assessment_id"),
+            user_id=OuterRef("assessor_id"),
+            submitted_at__isnull=False,
+        )
+    )
     if roles.is_admin:
         managed = Q()
     else:
         leading = GroupMember.objects.filter(user=user, role__in=["leader", "administrator"])
         coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
-        managed = (Q(assessment__municipality_id__in=coordinated)
-                   | Q(assessment_id__in=leading.values("assessment_id")))
+        managed = Q(assessment__municipality_id__in=coordinated) | Q(
+            assessment_id__in=leading.values("assessment_id")
+        )
     return queryset.filter(Q(assessor_id=user.pk) | (Q(submitted) & managed))
 
 
@@ -388,12 +426,24 @@ def audit_kinds():
     from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
     from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
 
-    scope = {Municipality, Membership, MunicipalRole, Invitation, Assessment, GroupMember, Consensus,
-             ImprovementAction, LearningProfile, NetworkMembership, Partnership}
+    scope = {
+        Municipality,
+        Membership,
+        MunicipalRole,
+        Invitation,
+        Assessment,
+        GroupMember,
+        Consensus,
+        ImprovementAction,
+        LearningProfile,
+        NetworkMembership,
+        Partnership,
+    }
     restricted = {
         Entry: lambda user: entries_visible_to(user, Entry.objects.all()),
         EvidenceFile: lambda user: EvidenceFile.objects.filter(
-            entry__in=entries_visible_to(user, Entry.objects.all())),
+            entry__in=entries_visible_to(user, Entry.objects.all())
+        ),
     }
     unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
     return scope, restricted, unscoped

@@ -22,8 +22,18 @@ IGNORED_FIELDS = {"search_key", "version", "last_login"}
 # Secrets are never copied into the trail, whatever model they sit on. A model names its own
 # further secrets in `audit_exclude` (e.g. Invitation.token); tests/test_audit.py checks that
 # every audited field with a secret-looking name is covered by one of the two.
-SECRET_FIELDS = {"password", "token", "secret", "key", "session_key", "session_data", "recovery_codes",
-                 "totp_secret", "otp_secret", "password_hash"}
+SECRET_FIELDS = {
+    "password",
+    "token",
+    "secret",
+    "key",
+    "session_key",
+    "session_data",
+    "recovery_codes",
+    "totp_secret",
+    "otp_secret",
+    "password_hash",
+}
 
 # A value longer than this (as text) is stored cut, with a marker; the record itself keeps all of it.
 MAX_STORED_CHARS = 10_000
@@ -66,7 +76,9 @@ def snapshot(instance):
     return {
         field.attname: _plain(field.value_from_object(instance))
         for field in instance._meta.concrete_fields
-        if field.attname not in excluded and field.name not in excluded and not field.primary_key
+        if field.attname not in excluded
+        and field.name not in excluded
+        and not field.primary_key
         and field.attname not in deferred
     }
 
@@ -135,8 +147,11 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
     else:
         old = getattr(instance, "_audit_loaded", {})
         update_fields = kwargs.get("update_fields")
-        keys = new.keys() if not update_fields else [k for k in new if k.removesuffix("_id") in update_fields
-                                                      or k in update_fields]
+        keys = (
+            new.keys()
+            if not update_fields
+            else [k for k in new if k.removesuffix("_id") in update_fields or k in update_fields]
+        )
         changes = {k: [old.get(k), new[k]] for k in keys if k in old and old[k] != new[k]}
         action = "update"
         if not changes:

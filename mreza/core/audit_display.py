@@ -8,6 +8,7 @@ entries there are.
 import datetime
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import Truncator
@@ -42,8 +43,8 @@ def _related_names(wanted):
         for value in ids:
             try:
                 clean.add(model._meta.pk.to_python(value))
-            except Exception:  # noqa: BLE001 - a stored id that no longer parses is shown as it is
-                continue
+            except (TypeError, ValueError, ValidationError):
+                continue  # an id recorded in another form than the key's type: shown as it was
         relations = [f.name for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
         objects = model._base_manager.filter(pk__in=clean).select_related(*relations)
         names[model] = {str(obj.pk): _name_of(obj) for obj in objects}
@@ -77,9 +78,13 @@ def display(value, field, names):
         if field.is_relation and field.many_to_one:
             related = names.get(field.related_model, {})
             return related.get(str(value), f"#{value}")
-        extra = EXTRA_LABELS.get((field.model._meta.app_label, field.model._meta.model_name, field.name))
+        extra = EXTRA_LABELS.get(
+            (field.model._meta.app_label, field.model._meta.model_name, field.name)
+        )
         if field.choices or extra:
-            labels = {str(k): v for k, v in (field.flatchoices if field.choices else extra().items())}
+            labels = {
+                str(k): v for k, v in (field.flatchoices if field.choices else extra().items())
+            }
             return str(labels.get(str(value), value))
         if isinstance(field, models.BooleanField):
             return _("yes") if value else _("no")
@@ -103,15 +108,25 @@ def present(entries):
         for name, values in entry.changes.items():
             field = fields.get(name)
             if field is not None and field.is_relation and field.many_to_one:
-                wanted.setdefault(field.related_model, set()).update(v for v in values if v not in (None, ""))
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in values if v not in (None, "")
+                )
     names = _related_names(wanted)
     for entry in entries:
         fields = _fields_of(entry.content_type.model_class())
         rows = []
         for name, values in entry.changes.items():
-            old, new = (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
+            old, new = (
+                ([*list(values), None, None])[:2] if isinstance(values, list) else (None, values)
+            )
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
-            rows.append((label[:1].upper() + label[1:], display(old, field, names), display(new, field, names)))
+            rows.append(
+                (
+                    label[:1].upper() + label[1:],
+                    display(old, field, names),
+                    display(new, field, names),
+                )
+            )
         entry.rows = rows
     return entries

@@ -46,7 +46,9 @@ def _finite(value):
 def cell(value):
     """A value ready for a CSV cell: numbers, booleans and dates as they are, text neutralised."""
     value = _finite(value)
-    if value is None or isinstance(value, bool | int | float | decimal.Decimal | datetime.date | datetime.time):
+    if value is None or isinstance(
+        value, bool | int | float | decimal.Decimal | datetime.date | datetime.time
+    ):
         return value
     return neutralise(value)
 
@@ -78,7 +80,9 @@ def set_text(xlsx_cell, value):
 def set_cell(xlsx_cell, value):
     """Write any value into an openpyxl cell: numbers and dates as they are, text via :func:`set_text`."""
     value = _finite(value)
-    if value is None or isinstance(value, bool | int | float | decimal.Decimal | datetime.date | datetime.time):
+    if value is None or isinstance(
+        value, bool | int | float | decimal.Decimal | datetime.date | datetime.time
+    ):
         xlsx_cell.value = value
     else:
         set_text(xlsx_cell, value)

@@ -59,7 +59,11 @@ def request_language(request, current):
     if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
         return current
     language = browser_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")) or current
-    if (language in EKAVIAN_TO_IJEKAVIAN and user is not None and user.is_authenticated
-            and works_in_ijekavian_country(user)):
+    if (
+        language in EKAVIAN_TO_IJEKAVIAN
+        and user is not None
+        and user.is_authenticated
+        and works_in_ijekavian_country(user)
+    ):
         return ijekavian(language)
     return language

@@ -34,9 +34,9 @@ class AuditActorMiddleware:
 
 
 class RefuseNulBytesMiddleware:
-    """A NUL byte in the address, the query or a form field is never meaningful text, and PostgreSQL
-    refuses it in any text column (an error deep inside a query): answer 400 before any view runs.
-    Uploaded files are not looked at; they may hold NUL bytes legitimately."""
+    """A NUL byte in the address or the query is never meaningful, and PostgreSQL refuses it in any
+    text column (an error deep inside a query): answer 400 before any view reads it. Form fields are
+    left to the forms: Django's CharField refuses NUL with a message and keeps what the user typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,12 +44,11 @@ class RefuseNulBytesMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or _has_nul(request.GET):
             raise BadRequest("NUL byte in the request")
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"
-        ) and _has_nul(request.POST):
-            raise BadRequest("NUL byte in a form field")
         return self.get_response(request)
 
 
 def _has_nul(query_dict):
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in query_dict.lists()
+    )

@@ -12,7 +12,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     # Kept even when the user is later removed, and names system processes (imports).
     actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True)

@@ -44,11 +44,24 @@ class Refusal:
     params: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-NOT_ZIP, NOT_XLSX, TOO_LARGE, TOO_MANY, BOMB, DTD = "not_zip", "not_xlsx", "too_large", "too_many", "bomb", "dtd"
+NOT_ZIP, NOT_XLSX, TOO_LARGE, TOO_MANY, BOMB, DTD = (
+    "not_zip",
+    "not_xlsx",
+    "too_large",
+    "too_many",
+    "bomb",
+    "dtd",
+)
 
 
-def check_zip(content, *, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_ARCHIVE_MEMBERS,
-              max_ratio=MAX_RATIO, required=XLSX_REQUIRED):
+def check_zip(
+    content,
+    *,
+    max_unpacked=MAX_UNPACKED_BYTES,
+    max_members=MAX_ARCHIVE_MEMBERS,
+    max_ratio=MAX_RATIO,
+    required=XLSX_REQUIRED,
+):
     """``None`` if *content* (bytes) is a ZIP archive that is safe to hand to a parser, else a :class:`Refusal`."""
     if not isinstance(content, bytes | bytearray) or not zipfile.is_zipfile(io.BytesIO(content)):
         return Refusal(NOT_ZIP)
@@ -64,13 +77,28 @@ def check_zip(content, *, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_ARCHI
             if unpacked > max_unpacked:
                 return Refusal(TOO_LARGE, {"size": unpacked, "limit": max_unpacked})
             for info in infos:
-                if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > max_ratio * max(info.compress_size, 1):
-                    return Refusal(BOMB, {"member": info.filename, "ratio": info.file_size // max(info.compress_size, 1)})
+                if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > max_ratio * max(
+                    info.compress_size, 1
+                ):
+                    return Refusal(
+                        BOMB,
+                        {
+                            "member": info.filename,
+                            "ratio": info.file_size // max(info.compress_size, 1),
+                        },
+                    )
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(archive, info):
                     return Refusal(DTD, {"member": info.filename})
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError, EOFError,
-            ValueError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+    ):
         return Refusal(NOT_ZIP)
     return None
 

@@ -22,28 +22,42 @@ def single_line(value):
     character = safefiles.control_character(str(value))
     if character:
         raise ValidationError(
-            _("Remove the control character or line break (%(char)s); this field is a single line."),
-            code="control_character", params={"char": character})
+            _(
+                "Remove the control character or line break (%(char)s); this field is a single line."
+            ),
+            code="control_character",
+            params={"char": character},
+        )
 
 
 def multi_line(value):
     character = safefiles.control_character(str(value), multiline=True)
     if character:
-        raise ValidationError(_("Remove the control character (%(char)s) from the text."),
-                              code="control_character", params={"char": character})
+        raise ValidationError(
+            _("Remove the control character (%(char)s) from the text."),
+            code="control_character",
+            params={"char": character},
+        )
 
 
 def safe_url(value):
     character = safefiles.bidi_control(str(value))
     if character:
         raise ValidationError(
-            _("A web address must not contain invisible direction marks (%(char)s). Type the address again."),
-            code="bidi_control", params={"char": character})
+            _(
+                "A web address must not contain invisible direction marks (%(char)s). Type the address again."
+            ),
+            code="bidi_control",
+            params={"char": character},
+        )
     single_line(value)
 
 
-http_only = URLValidator(schemes=["http", "https"], code="not_http",
-                         message=_("Enter a web address that starts with http:// or https://."))
+http_only = URLValidator(
+    schemes=["http", "https"],
+    code="not_http",
+    message=_("Enter a web address that starts with http:// or https://."),
+)
 
 
 def guard_text_fields(form):

@@ -12,7 +12,9 @@ def save_versioned(instance, fields, expected_version):
     """Save `fields` only if nobody saved since `expected_version`; bump the version."""
     model = type(instance)
     with transaction.atomic():
-        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
+        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
         if not updated:
             raise EditConflict
         instance.version = expected_version + 1
@@ -33,5 +35,7 @@ def save_or_create_versioned(model, lookup, values, expected_version=None):
             return obj
         for name, value in values.items():
             setattr(obj, name, value)
-        save_versioned(obj, list(values), obj.version if expected_version is None else expected_version)
+        save_versioned(
+            obj, list(values), obj.version if expected_version is None else expected_version
+        )
         return obj

@@ -9,7 +9,16 @@ Latin reader), and its Bulgarian and Croatian names are capitalised. Our catalog
 from django.utils.translation import gettext_noop
 
 MONTHS = (
-    gettext_noop("January"), gettext_noop("February"), gettext_noop("March"), gettext_noop("April"),
-    gettext_noop("May"), gettext_noop("June"), gettext_noop("July"), gettext_noop("August"),
-    gettext_noop("September"), gettext_noop("October"), gettext_noop("November"), gettext_noop("December"),
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
 )

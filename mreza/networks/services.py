@@ -39,11 +39,16 @@ class AlreadyPublished(RoundError):
 
 
 def _already_published():
-    return AlreadyPublished(_("This round is already published; nothing was published or sent again. "
-                              "To change it, start a new round from this one."))
+    return AlreadyPublished(
+        _(
+            "This round is already published; nothing was published or sent again. "
+            "To change it, start a new round from this one."
+        )
+    )
 
 
 # ---------------------------------------------------------------- selecting participants
+
 
 def eligible_profiles(framework, filters, organisation):
     """The newest shared learning profile of each municipality, for this framework and selection.
@@ -51,15 +56,23 @@ def eligible_profiles(framework, filters, organisation):
     A profile shared "with coordinators" reaches only rounds of an organisation the municipality
     belongs to (the same rule as `access.profiles_visible_to`); public profiles reach every round."""
     shared = Q(sharing="public") | Q(sharing="coordinators", municipality__memberships=organisation)
-    profiles = (LearningProfile.objects
-                .filter(shared, assessment__framework__code=framework.code,
-                        assessment__status="accepted", municipality__latitude__isnull=False)
-                .select_related("municipality", "assessment").order_by("municipality_id", "-assessment__period_end"))
+    profiles = (
+        LearningProfile.objects.filter(
+            shared,
+            assessment__framework__code=framework.code,
+            assessment__status="accepted",
+            municipality__latitude__isnull=False,
+        )
+        .select_related("municipality", "assessment")
+        .order_by("municipality_id", "-assessment__period_end")
+    )
     if filters.get("country"):
         profiles = profiles.filter(municipality__country__code=filters["country"])
     if filters.get("region"):
-        profiles = profiles.filter(Q(municipality__region__code=filters["region"])
-                                   | Q(municipality__region__parent__code=filters["region"]))
+        profiles = profiles.filter(
+            Q(municipality__region__code=filters["region"])
+            | Q(municipality__region__parent__code=filters["region"])
+        )
     if filters.get("association"):
         profiles = profiles.filter(municipality__memberships__code=filters["association"])
     newest = {}
@@ -75,21 +88,41 @@ def create_round(*, organisation, framework, title, areas, params, filters, user
     params = {**DEFAULT_PARAMS, **params}
     with transaction.atomic():
         round_ = GroupingRound.objects.create(
-            organisation=organisation, framework=framework, title=title, areas=sorted(areas), params=params,
-            filters=filters, created_by=user, time_limit=grouping.default_time_limit(len(profiles)))
+            organisation=organisation,
+            framework=framework,
+            title=title,
+            areas=sorted(areas),
+            params=params,
+            filters=filters,
+            created_by=user,
+            time_limit=grouping.default_time_limit(len(profiles)),
+        )
         Participant.objects.bulk_create(
-            Participant(round=round_, municipality=p.municipality, profile=p,
-                        needs={a: w for a, w in p.needs.items() if a in areas},
-                        strengths={a: w for a, w in p.strengths.items() if a in areas},
-                        latitude=p.municipality.latitude, longitude=p.municipality.longitude)
-            for p in profiles)
+            Participant(
+                round=round_,
+                municipality=p.municipality,
+                profile=p,
+                needs={a: w for a, w in p.needs.items() if a in areas},
+                strengths={a: w for a, w in p.strengths.items() if a in areas},
+                latitude=p.municipality.latitude,
+                longitude=p.municipality.longitude,
+            )
+            for p in profiles
+        )
     return round_
 
 
 def people_of(round_):
     participants = round_.participants.select_related("municipality")
-    people = {str(p.municipality_id): {"lat": p.latitude, "lon": p.longitude, "needs": p.needs,
-                                       "strengths": p.strengths} for p in participants}
+    people = {
+        str(p.municipality_id): {
+            "lat": p.latitude,
+            "lon": p.longitude,
+            "needs": p.needs,
+            "strengths": p.strengths,
+        }
+        for p in participants
+    }
     names = {str(p.municipality_id): p.municipality.name for p in participants}
     return people, names
 
@@ -102,33 +135,68 @@ def engine_input(people, params, exclude_areas=None, drop=()):
         if key in drop:
             continue
         person = people[key]
-        needs = {a: w for a, w in person["needs"].items() if w > 0 and a not in exclude_areas.get(key, ())}
-        municipalities.append({"id": key, "lat": person["lat"], "lon": person["lon"], "needs": needs,
-                               "strengths": {a: w for a, w in person["strengths"].items() if w > 0}})
+        needs = {
+            a: w
+            for a, w in person["needs"].items()
+            if w > 0 and a not in exclude_areas.get(key, ())
+        }
+        municipalities.append(
+            {
+                "id": key,
+                "lat": person["lat"],
+                "lon": person["lon"],
+                "needs": needs,
+                "strengths": {a: w for a, w in person["strengths"].items() if w > 0},
+            }
+        )
     return {"municipalities": municipalities, "params": dict(params)}
 
 
 # ---------------------------------------------------------------- running the engine
 
+
 def _new_run(round_, user, status=GroupingRun.Status.QUEUED, **fields):
     """The round's next run (numbers count up from 1; every run is kept)."""
-    last = GroupingRun.objects.filter(round=round_).order_by("-number").values_list("number", flat=True).first()
+    last = (
+        GroupingRun.objects.filter(round=round_)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     locked = [n for n in round_.proposal.get("networks", []) if n.get("locked")]
-    inputs = {"params": round_.params, "areas": round_.areas, "filters": round_.filters,
-              "time_limit": round_.time_limit, "locked": locked, **fields.pop("inputs", {})}
-    return GroupingRun.objects.create(round=round_, number=(last or 0) + 1, status=status, inputs=inputs,
-                                      started_by=user if getattr(user, "is_authenticated", False) else None,
-                                      **fields)
+    inputs = {
+        "params": round_.params,
+        "areas": round_.areas,
+        "filters": round_.filters,
+        "time_limit": round_.time_limit,
+        "locked": locked,
+        **fields.pop("inputs", {}),
+    }
+    return GroupingRun.objects.create(
+        round=round_,
+        number=(last or 0) + 1,
+        status=status,
+        inputs=inputs,
+        started_by=user if getattr(user, "is_authenticated", False) else None,
+        **fields,
+    )
 
 
 def current_run(round_):
-    return GroupingRun.objects.filter(round=round_).select_related("started_by").order_by("-number").first()
+    return (
+        GroupingRun.objects.filter(round=round_)
+        .select_related("started_by")
+        .order_by("-number")
+        .first()
+    )
 
 
 def enqueue(round_, user=None):
     """Queue the engine run; in the demo and by default a background thread runs it at once."""
     with transaction.atomic():
-        GroupingRound.objects.filter(pk=round_.pk).update(status=GroupingRound.Status.QUEUED, progress=0, error="")
+        GroupingRound.objects.filter(pk=round_.pk).update(
+            status=GroupingRound.Status.QUEUED, progress=0, error=""
+        )
         _new_run(round_, user or round_.created_by)
     mode = getattr(settings, "MREZA_JOBS", "thread")
     if mode == "sync":
@@ -147,14 +215,20 @@ def _run_in_thread(round_id):
 
 def _claim(round_id):
     """Queued → running with a conditional UPDATE, so two workers never run the same round."""
-    return bool(GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
-        status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5))
+    return bool(
+        GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
+            status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5
+        )
+    )
 
 
 def claim_next():
     """The oldest queued round, claimed."""
-    for round_id in GroupingRound.objects.filter(status=GroupingRound.Status.QUEUED).order_by("created_at") \
-            .values_list("pk", flat=True)[:5]:
+    for round_id in (
+        GroupingRound.objects.filter(status=GroupingRound.Status.QUEUED)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:5]
+    ):
         if _claim(round_id):
             return round_id
     return None
@@ -168,7 +242,9 @@ def run_round(round_id, claimed=False):
     run = current_run(round_)
     if run is None or run.status not in (GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING):
         run = _new_run(round_, round_.created_by)  # queued before runs were kept
-    GroupingRun.objects.filter(pk=run.pk).update(status=GroupingRun.Status.RUNNING, started_at=timezone.now())
+    GroupingRun.objects.filter(pk=run.pk).update(
+        status=GroupingRun.Status.RUNNING, started_at=timezone.now()
+    )
     with acting_as(None, "grouping engine"):
         try:
             people, _names = people_of(round_)
@@ -177,16 +253,22 @@ def run_round(round_id, claimed=False):
             data = engine_input(people, round_.params, exclude_areas=decided, drop=drop)
             GroupingRound.objects.filter(pk=round_id).update(progress=15)
             output = grouping.solve(data, time_limit=round_.time_limit, seed=round_.pk)
-        except Exception as error:  # the engine's failure must reach the coordinator, not vanish in a thread
+        except (
+            Exception
+        ) as error:  # the engine's failure must reach the coordinator, not vanish in a thread
             log.exception("grouping round %s failed", round_id)
             now = timezone.now()
             GroupingRound.objects.filter(pk=round_id).update(
-                status=GroupingRound.Status.FAILED, error=str(error)[:2000], finished_at=now)
-            GroupingRun.objects.filter(pk=run.pk).update(status=GroupingRun.Status.FAILED, error=str(error)[:2000],
-                                                         finished_at=now)
+                status=GroupingRound.Status.FAILED, error=str(error)[:2000], finished_at=now
+            )
+            GroupingRun.objects.filter(pk=run.pk).update(
+                status=GroupingRun.Status.FAILED, error=str(error)[:2000], finished_at=now
+            )
             return GroupingRound.objects.get(pk=round_id)
-        networks = locked + [{"area": n["area"], "members": n["members"], "locked": False}
-                             for n in output["networks"]]
+        networks = locked + [
+            {"area": n["area"], "members": n["members"], "locked": False}
+            for n in output["networks"]
+        ]
         round_.result = output
         round_.proposal = {"networks": networks, "partnerships": output["partnerships"]}
         round_.status = GroupingRound.Status.PROPOSED
@@ -195,9 +277,13 @@ def run_round(round_id, claimed=False):
         round_.save(update_fields=["result", "proposal", "status", "progress", "finished_at"])
         _evaluation = proposal_engine.evaluate(people, round_.params, round_.proposal)
         GroupingRun.objects.filter(pk=run.pk).update(
-            status=GroupingRun.Status.FINISHED, result=output, proposal=round_.proposal,
-            objective=_evaluation["objective"]["total"], bound=output.get("bound") or {},
-            finished_at=round_.finished_at)
+            status=GroupingRun.Status.FINISHED,
+            result=output,
+            proposal=round_.proposal,
+            objective=_evaluation["objective"]["total"],
+            bound=output.get("bound") or {},
+            finished_at=round_.finished_at,
+        )
     return round_
 
 
@@ -222,18 +308,24 @@ def progress_of(round_):
 
 # ---------------------------------------------------------------- editing
 
+
 def evaluation_of(round_):
     people, names = people_of(round_)
     evaluation = proposal_engine.evaluate(people, round_.params, round_.proposal, names)
-    alternatives, left_out = proposal_engine.explain(people, round_.params, evaluation, round_.areas, names)
+    alternatives, left_out = proposal_engine.explain(
+        people, round_.params, evaluation, round_.areas, names
+    )
     return people, names, evaluation, alternatives, left_out
 
 
 def _save_proposal(round_, proposal, expected_version):
     with transaction.atomic():
-        if not GroupingRound.objects.filter(pk=round_.pk, version=expected_version,
-                                            status=GroupingRound.Status.PROPOSED).update(version=F("version") + 1):
-            raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
+        if not GroupingRound.objects.filter(
+            pk=round_.pk, version=expected_version, status=GroupingRound.Status.PROPOSED
+        ).update(version=F("version") + 1):
+            raise RoundError(
+                _("Someone else changed this proposal meanwhile; the page now shows their version.")
+            )
         round_.proposal = proposal
         round_.version = expected_version + 1
         round_.save(update_fields=["proposal"])
@@ -245,20 +337,30 @@ def _save_proposal(round_, proposal, expected_version):
 
 def _refuse_if_not_editable(round_):
     if round_.status == GroupingRound.Status.PUBLISHED:
-        raise RoundError(_("A published round cannot be changed. Start a new round from this one to change it."))
+        raise RoundError(
+            _("A published round cannot be changed. Start a new round from this one to change it.")
+        )
     if round_.status != GroupingRound.Status.PROPOSED:
         raise RoundError(_("The proposal cannot be changed while the engine is working on it."))
 
 
 def edit(round_, action, expected_version, *, network=None, member=None, target=None):
     _refuse_if_not_editable(round_)
-    if action == "add" and not round_.participants.filter(municipality_id=_int_or_none(member)).exists():
+    if (
+        action == "add"
+        and not round_.participants.filter(municipality_id=_int_or_none(member)).exists()
+    ):
         raise RoundError(_("That municipality does not take part in this round."))
-    proposal = {"networks": [dict(n, members=list(n["members"])) for n in round_.proposal.get("networks", [])],
-                "partnerships": list(round_.proposal.get("partnerships", []))}
+    proposal = {
+        "networks": [
+            dict(n, members=list(n["members"])) for n in round_.proposal.get("networks", [])
+        ],
+        "partnerships": list(round_.proposal.get("partnerships", [])),
+    }
     nets = proposal["networks"]
     if (network is None and action in ("lock", "remove", "move", "drop_network")) or (
-            network is not None and not 0 <= network < len(nets)):
+        network is not None and not 0 <= network < len(nets)
+    ):
         raise RoundError(_("That network no longer exists."))
     if action == "lock":
         nets[network]["locked"] = not nets[network].get("locked")
@@ -284,7 +386,9 @@ def edit(round_, action, expected_version, *, network=None, member=None, target=
     else:
         raise RoundError(_("Unknown change."))
     if action in ("remove", "move", "add") and (
-            (network is not None and nets[network].get("locked")) or (target is not None and nets[target].get("locked"))):
+        (network is not None and nets[network].get("locked"))
+        or (target is not None and nets[target].get("locked"))
+    ):
         raise RoundError(_("Unlock the network before changing it."))
     proposal["networks"] = [n for n in nets if n["members"]]
     _save_proposal(round_, proposal, expected_version)
@@ -300,15 +404,22 @@ def _int_or_none(value):
 def rerun(round_, expected_version, user=None):
     """Keep the locked networks and let the engine propose the rest again (a new run; the old one is kept)."""
     if round_.status == GroupingRound.Status.PUBLISHED:
-        raise RoundError(_("A published round cannot be run again. Start a new round from this one to change it."))
+        raise RoundError(
+            _(
+                "A published round cannot be run again. Start a new round from this one to change it."
+            )
+        )
     if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED):
         raise RoundError(_("The engine is already working on this round."))
     with transaction.atomic():
         if not GroupingRound.objects.filter(
-                pk=round_.pk, version=expected_version,
-                status__in=[GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED]).update(
-                    version=F("version") + 1):
-            raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
+            pk=round_.pk,
+            version=expected_version,
+            status__in=[GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED],
+        ).update(version=F("version") + 1):
+            raise RoundError(
+                _("Someone else changed this proposal meanwhile; the page now shows their version.")
+            )
     enqueue(round_, user)
 
 
@@ -316,50 +427,92 @@ def start_from(round_, user):
     """A new round with the same participants, rules and proposal; members who declined are left out and
     kept networks stay locked, so the coordinator can fill the gaps and re-run."""
     declined = set()
-    for ms in NetworkMembership.objects.filter(network__round=round_, status=Response.DECLINED).select_related(
-            "network"):
+    for ms in NetworkMembership.objects.filter(
+        network__round=round_, status=Response.DECLINED
+    ).select_related("network"):
         declined.add((ms.network.area, str(ms.municipality_id)))
     networks = []
     for net in round_.proposal.get("networks", []):
         members = [m for m in net["members"] if (net["area"], m) not in declined]
         if members:
             networks.append(dict(net, members=members))
-    refused = {(p.area, str(p.learner_id), str(p.mentor_id)) for p in round_.partnerships.all() if p.is_declined}
-    partnerships = [p for p in round_.proposal.get("partnerships", [])
-                    if (p["area"], p["learner"], p["mentor"]) not in refused]
+    refused = {
+        (p.area, str(p.learner_id), str(p.mentor_id))
+        for p in round_.partnerships.all()
+        if p.is_declined
+    }
+    partnerships = [
+        p
+        for p in round_.proposal.get("partnerships", [])
+        if (p["area"], p["learner"], p["mentor"]) not in refused
+    ]
     proposal = {"networks": networks, "partnerships": partnerships}
     with transaction.atomic():
         new = GroupingRound.objects.create(
-            organisation=round_.organisation, framework=round_.framework,
-            title=(_("%(title)s (continued)") % {"title": round_.title})[:200], areas=list(round_.areas),
-            params=dict(round_.params), filters=dict(round_.filters), time_limit=round_.time_limit,
-            status=GroupingRound.Status.PROPOSED, progress=100, result=round_.result, proposal=proposal,
-            created_by=user, based_on=round_, started_at=timezone.now(), finished_at=timezone.now())
+            organisation=round_.organisation,
+            framework=round_.framework,
+            title=(_("%(title)s (continued)") % {"title": round_.title})[:200],
+            areas=list(round_.areas),
+            params=dict(round_.params),
+            filters=dict(round_.filters),
+            time_limit=round_.time_limit,
+            status=GroupingRound.Status.PROPOSED,
+            progress=100,
+            result=round_.result,
+            proposal=proposal,
+            created_by=user,
+            based_on=round_,
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
         Participant.objects.bulk_create(
-            Participant(round=new, municipality_id=p.municipality_id, profile_id=p.profile_id, needs=p.needs,
-                        strengths=p.strengths, latitude=p.latitude, longitude=p.longitude)
-            for p in round_.participants.all())
+            Participant(
+                round=new,
+                municipality_id=p.municipality_id,
+                profile_id=p.profile_id,
+                needs=p.needs,
+                strengths=p.strengths,
+                latitude=p.latitude,
+                longitude=p.longitude,
+            )
+            for p in round_.participants.all()
+        )
         people, _names = people_of(new)
         evaluation = proposal_engine.evaluate(people, new.params, proposal)
-        _new_run(new, user, status=GroupingRun.Status.COPIED, inputs={"based_on": round_.pk},
-                 result=round_.result, proposal=proposal, objective=evaluation["objective"]["total"],
-                 bound=round_.result.get("bound") or {}, started_at=new.started_at, finished_at=new.finished_at)
+        _new_run(
+            new,
+            user,
+            status=GroupingRun.Status.COPIED,
+            inputs={"based_on": round_.pk},
+            result=round_.result,
+            proposal=proposal,
+            objective=evaluation["objective"]["total"],
+            bound=round_.result.get("bound") or {},
+            started_at=new.started_at,
+            finished_at=new.finished_at,
+        )
     return new
 
 
 # ---------------------------------------------------------------- publishing and answers
 
+
 def without_coordinator(round_, municipality_ids=None):
     """Municipalities of the proposal that nobody can be invited for: no coordinator in Mreža."""
     if municipality_ids is None:
-        municipality_ids = {int(m) for n in round_.proposal.get("networks", []) for m in n["members"]}
+        municipality_ids = {
+            int(m) for n in round_.proposal.get("networks", []) for m in n["members"]
+        }
         for p in round_.proposal.get("partnerships", []):
             municipality_ids |= {int(p["learner"]), int(p["mentor"])}
     from mreza.registry.models import Municipality
 
     with_coordinator = MunicipalRole.objects.filter(role="coordinator").values("municipality_id")
-    return list(Municipality.objects.filter(pk__in=municipality_ids).exclude(pk__in=with_coordinator)
-                .order_by("name"))
+    return list(
+        Municipality.objects.filter(pk__in=municipality_ids)
+        .exclude(pk__in=with_coordinator)
+        .order_by("name")
+    )
 
 
 def publish(round_, user, request=None, expected_version=None, without_coordinator_ok=False):
@@ -371,41 +524,70 @@ def publish(round_, user, request=None, expected_version=None, without_coordinat
         raise RoundError(_("Only a ready proposal can be published."))
     if expected_version is None:
         expected_version = round_.version
-    people, names, evaluation, _alternatives, _left = evaluation_of(round_)
+    _people, _names, evaluation, _alternatives, _left = evaluation_of(round_)
     if evaluation["problems"]:
         raise RoundError(_("Fix the broken constraints before publishing."))
     if not without_coordinator_ok and without_coordinator(round_):
-        raise RoundError(_("Some municipalities have no coordinator in Mreža and cannot be invited. "
-                           "Confirm that you want to publish anyway."))
+        raise RoundError(
+            _(
+                "Some municipalities have no coordinator in Mreža and cannot be invited. "
+                "Confirm that you want to publish anyway."
+            )
+        )
     from mreza.assessment.models import Subcriterion
     from mreza.assessment.texts import localized
 
-    titles = dict(Subcriterion.objects.filter(framework=round_.framework).values_list("code", "title"))
+    titles = dict(
+        Subcriterion.objects.filter(framework=round_.framework).values_list("code", "title")
+    )
     with transaction.atomic():
         published_at = timezone.now()
-        hit = GroupingRound.objects.filter(pk=round_.pk, status=GroupingRound.Status.PROPOSED,
-                                           version=expected_version).update(
-            status=GroupingRound.Status.PUBLISHED, published_at=published_at, version=F("version") + 1)
+        hit = GroupingRound.objects.filter(
+            pk=round_.pk, status=GroupingRound.Status.PROPOSED, version=expected_version
+        ).update(
+            status=GroupingRound.Status.PUBLISHED,
+            published_at=published_at,
+            version=F("version") + 1,
+        )
         if not hit:
-            if GroupingRound.objects.filter(pk=round_.pk, status=GroupingRound.Status.PUBLISHED).exists():
+            if GroupingRound.objects.filter(
+                pk=round_.pk, status=GroupingRound.Status.PUBLISHED
+            ).exists():
                 raise _already_published()
-            raise RoundError(_("Someone else changed this proposal meanwhile; the page now shows their version."))
+            raise RoundError(
+                _("Someone else changed this proposal meanwhile; the page now shows their version.")
+            )
         for net in evaluation["networks"]:
             network = Network.objects.create(
-                round=round_, area=net["area"], host_id=int(net["host"]),
-                title=f"{net['area']} {localized(titles.get(net['area'], {}))}".strip())
+                round=round_,
+                area=net["area"],
+                host_id=int(net["host"]),
+                title=f"{net['area']} {localized(titles.get(net['area'], {}))}".strip(),
+            )
             NetworkMembership.objects.bulk_create(
-                NetworkMembership(network=network, municipality_id=int(row["id"]), need=row["need"],
-                                  distance_km=row["km"]) for row in net["members"])
+                NetworkMembership(
+                    network=network,
+                    municipality_id=int(row["id"]),
+                    need=row["need"],
+                    distance_km=row["km"],
+                )
+                for row in net["members"]
+            )
         for p in round_.proposal.get("partnerships", []):
-            Partnership.objects.create(round=round_, area=p["area"], learner_id=int(p["learner"]),
-                                       mentor_id=int(p["mentor"]))
+            Partnership.objects.create(
+                round=round_,
+                area=p["area"],
+                learner_id=int(p["learner"]),
+                mentor_id=int(p["mentor"]),
+            )
         # the row is ours now; this save only records who published, in the audit trail
         round_.status = GroupingRound.Status.PUBLISHED
         round_.published_at = published_at
         round_.save(update_fields=["status", "published_at"])
         round_.version = expected_version + 1
-    _notify_coordinators(round_, request)  # only after the networks are safely stored, and only once
+    _notify_coordinators(
+        round_, request
+    )  # only after the networks are safely stored, and only once
 
 
 def _link(request, name, *args):
@@ -416,41 +598,71 @@ def _link(request, name, *args):
 def _notify_coordinators(round_, request, municipality_ids=None):
     involved = municipality_ids
     if involved is None:
-        involved = set(NetworkMembership.objects.filter(network__round=round_)
-                       .values_list("municipality_id", flat=True))
+        involved = set(
+            NetworkMembership.objects.filter(network__round=round_).values_list(
+                "municipality_id", flat=True
+            )
+        )
         for p in round_.partnerships.all():
             involved |= {p.learner_id, p.mentor_id}
     link = _link(request, "networks:mine")
-    for role in MunicipalRole.objects.filter(municipality_id__in=involved, role="coordinator").select_related("user"):
+    for role in MunicipalRole.objects.filter(
+        municipality_id__in=involved, role="coordinator"
+    ).select_related("user"):
         with translation.override(role.user.language or settings.LANGUAGE_CODE):
-            send_mail(_("Your municipality is invited to a learning network"),
-                      _("%(organisation)s proposes networks and partnerships (%(title)s). Please answer: %(link)s")
-                      % {"organisation": round_.organisation.name, "title": round_.title, "link": link},
-                      None, [role.user.email])
+            send_mail(
+                _("Your municipality is invited to a learning network"),
+                _(
+                    "%(organisation)s proposes networks and partnerships (%(title)s). Please answer: %(link)s"
+                )
+                % {"organisation": round_.organisation.name, "title": round_.title, "link": link},
+                None,
+                [role.user.email],
+            )
 
 
 def round_coordinators(round_):
     """The people told about answers: the network coordinators of the round's organisation."""
-    return [r.user for r in OrganisationRole.objects.filter(organisation_id=round_.organisation_id,
-                                                            role="network_coordinator").select_related("user")
-            if r.user.is_active and r.user.email]
+    return [
+        r.user
+        for r in OrganisationRole.objects.filter(
+            organisation_id=round_.organisation_id, role="network_coordinator"
+        ).select_related("user")
+        if r.user.is_active and r.user.email
+    ]
 
 
 def _notify_answer(round_, what, municipality, status, reason, previous, request):
     link = _link(request, "networks:round", round_.pk)
     for user in round_coordinators(round_):
         with translation.override(user.language or settings.LANGUAGE_CODE):
-            values = {"municipality": municipality.name, "what": what(), "title": round_.title, "link": link,
-                      "reason": reason or "—", "answer": Response(status).label,
-                      "previous": Response(previous).label}
+            values = {
+                "municipality": municipality.name,
+                "what": what(),
+                "title": round_.title,
+                "link": link,
+                "reason": reason or "—",
+                "answer": Response(status).label,
+                "previous": Response(previous).label,
+            }
             if previous != Response.INVITED:
                 subject = _("%(municipality)s changed its answer") % values
-                body = _("%(municipality)s changed its answer about %(what)s (round %(title)s) from "
-                         "“%(previous)s” to “%(answer)s”. Reason: %(reason)s\n\n%(link)s") % values
+                body = (
+                    _(
+                        "%(municipality)s changed its answer about %(what)s (round %(title)s) from "
+                        "“%(previous)s” to “%(answer)s”. Reason: %(reason)s\n\n%(link)s"
+                    )
+                    % values
+                )
             else:
                 subject = _("%(municipality)s declined") % values
-                body = _("%(municipality)s declined %(what)s (round %(title)s). Reason: %(reason)s\n\n"
-                         "%(link)s") % values
+                body = (
+                    _(
+                        "%(municipality)s declined %(what)s (round %(title)s). Reason: %(reason)s\n\n"
+                        "%(link)s"
+                    )
+                    % values
+                )
             send_mail(subject, body, None, [user.email])
 
 
@@ -465,12 +677,24 @@ def respond(obj, user, accept, reason, side=None, request=None):
         raise RoundError(_("Please say why you decline; the coordinator needs it to plan again."))
     with transaction.atomic():
         if isinstance(obj, NetworkMembership):
-            obj = NetworkMembership.objects.select_for_update().select_related(
-                "network", "network__round", "network__round__organisation", "municipality").get(pk=obj.pk)
+            obj = (
+                NetworkMembership.objects.select_for_update()
+                .select_related(
+                    "network", "network__round", "network__round__organisation", "municipality"
+                )
+                .get(pk=obj.pk)
+            )
             if obj.network.confirmed_at:
-                raise RoundError(_("The coordinator has confirmed this network; the answers are final now."))
+                raise RoundError(
+                    _("The coordinator has confirmed this network; the answers are final now.")
+                )
             previous = obj.status
-            obj.status, obj.reason, obj.responded_by, obj.responded_at = status, reason, user, timezone.now()
+            obj.status, obj.reason, obj.responded_by, obj.responded_at = (
+                status,
+                reason,
+                user,
+                timezone.now(),
+            )
             obj.save(update_fields=["status", "reason", "responded_by", "responded_at"])
             round_, municipality = obj.network.round, obj.municipality
             network = obj.network
@@ -478,24 +702,38 @@ def respond(obj, user, accept, reason, side=None, request=None):
             def what():
                 return _("the network %(title)s") % {"title": network.title}
         else:
-            obj = Partnership.objects.select_for_update().select_related(
-                "round", "round__organisation", "learner", "mentor").get(pk=obj.pk)
+            obj = (
+                Partnership.objects.select_for_update()
+                .select_related("round", "round__organisation", "learner", "mentor")
+                .get(pk=obj.pk)
+            )
             if obj.confirmed_at:
-                raise RoundError(_("The coordinator has confirmed this partnership; the answers are final now."))
+                raise RoundError(
+                    _("The coordinator has confirmed this partnership; the answers are final now.")
+                )
             previous = getattr(obj, f"{side}_status")
             setattr(obj, f"{side}_status", status)
             setattr(obj, f"{side}_reason", reason)
             setattr(obj, f"{side}_responded_by", user)
             setattr(obj, f"{side}_responded_at", timezone.now())
-            obj.save(update_fields=[f"{side}_status", f"{side}_reason", f"{side}_responded_by",
-                                    f"{side}_responded_at"])
+            obj.save(
+                update_fields=[
+                    f"{side}_status",
+                    f"{side}_reason",
+                    f"{side}_responded_by",
+                    f"{side}_responded_at",
+                ]
+            )
             round_, municipality = obj.round, getattr(obj, side)
             partnership = obj
 
             def what():  # in each recipient's language
                 return _("the partnership %(mentor)s → %(learner)s (%(area)s)") % {
-                    "mentor": partnership.mentor.name, "learner": partnership.learner.name,
-                    "area": partnership.area}
+                    "mentor": partnership.mentor.name,
+                    "learner": partnership.learner.name,
+                    "area": partnership.area,
+                }
+
     changed = previous != Response.INVITED and previous != status
     if changed or (status == Response.DECLINED and previous != Response.DECLINED):
         _notify_answer(round_, what, municipality, status, reason, previous, request)
@@ -503,6 +741,7 @@ def respond(obj, user, accept, reason, side=None, request=None):
 
 
 # ---------------------------------------------------------------- after publishing: confirm, fill
+
 
 def confirm(obj, user):
     """The coordinator confirms a network or a partnership; its answers are final from now on."""
@@ -521,9 +760,15 @@ def network_health(network, min_size):
     memberships = list(network.memberships.all())
     counts = {s: sum(1 for ms in memberships if ms.status == s) for s in Response.values}
     alive = counts[Response.ACCEPTED] + counts[Response.INVITED]
-    return {"accepted": counts[Response.ACCEPTED], "invited": counts[Response.INVITED],
-            "declined": counts[Response.DECLINED], "alive": alive, "min": min_size,
-            "below_minimum": alive < min_size, "all_answered": counts[Response.INVITED] == 0}
+    return {
+        "accepted": counts[Response.ACCEPTED],
+        "invited": counts[Response.INVITED],
+        "declined": counts[Response.DECLINED],
+        "alive": alive,
+        "min": min_size,
+        "below_minimum": alive < min_size,
+        "all_answered": counts[Response.INVITED] == 0,
+    }
 
 
 def invite_to_network(network, municipality_id, user, request=None):
@@ -531,23 +776,36 @@ def invite_to_network(network, municipality_id, user, request=None):
     round_ = network.round
     if network.confirmed_at:
         raise RoundError(_("This network is confirmed; it takes no new members."))
-    participant = round_.participants.filter(municipality_id=_int_or_none(municipality_id)).select_related(
-        "municipality").first()
+    participant = (
+        round_.participants.filter(municipality_id=_int_or_none(municipality_id))
+        .select_related("municipality")
+        .first()
+    )
     if participant is None:
         raise RoundError(_("That municipality does not take part in this round."))
     if network.memberships.filter(municipality_id=participant.municipality_id).exists():
         raise RoundError(_("That municipality is already in this network."))
-    places = NetworkMembership.objects.filter(network__round=round_, municipality_id=participant.municipality_id) \
-        .exclude(status=Response.DECLINED).count()
+    places = (
+        NetworkMembership.objects.filter(
+            network__round=round_, municipality_id=participant.municipality_id
+        )
+        .exclude(status=Response.DECLINED)
+        .count()
+    )
     if places >= round_.params.get("max_networks_per_municipality", 1):
-        raise RoundError(_("That municipality is already in as many networks as this round allows."))
+        raise RoundError(
+            _("That municipality is already in as many networks as this round allows.")
+        )
     people, _names = people_of(round_)
     host = people[str(network.host_id)]
     key = str(participant.municipality_id)
     with transaction.atomic():
-        NetworkMembership.objects.create(network=network, municipality_id=participant.municipality_id,
-                                         need=people[key]["needs"].get(network.area, 0),
-                                         distance_km=round(proposal_engine.km(people[key], host), 1))
+        NetworkMembership.objects.create(
+            network=network,
+            municipality_id=participant.municipality_id,
+            need=people[key]["needs"].get(network.area, 0),
+            distance_km=round(proposal_engine.km(people[key], host), 1),
+        )
     _notify_coordinators(round_, request, {participant.municipality_id})
     return participant.municipality
 
@@ -558,10 +816,16 @@ def invite_first_coordinator(municipality, email, full_name, user, request):
 
     if MunicipalRole.objects.filter(municipality=municipality, role="coordinator").exists():
         raise RoundError(_("This municipality already has a coordinator in Mreža."))
-    invitation = Invitation.objects.create(municipality=municipality, email=email, full_name=full_name,
-                                           role="coordinator", invited_by=user)
+    invitation = Invitation.objects.create(
+        municipality=municipality,
+        email=email,
+        full_name=full_name,
+        role="coordinator",
+        invited_by=user,
+    )
     link = request.build_absolute_uri(reverse("accounts:accept", args=[invitation.token]))
-    body = render_to_string("accounts/invitation_email.txt", {"invitation": invitation, "link": link,
-                                                              "inviter": user})
+    body = render_to_string(
+        "accounts/invitation_email.txt", {"invitation": invitation, "link": link, "inviter": user}
+    )
     send_mail(_("You are invited to Mreža"), body, None, [email])
     return invitation

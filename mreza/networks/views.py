@@ -52,7 +52,9 @@ def round_list(request):
     organisations = _coordinated_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
-    rounds = rounds_visible_to(request.user, GroupingRound.objects.select_related("organisation", "framework"))
+    rounds = rounds_visible_to(
+        request.user, GroupingRound.objects.select_related("organisation", "framework")
+    )
     return render(request, "networks/round_list.html", {"rounds": rounds})
 
 
@@ -63,22 +65,42 @@ def round_new(request):
     if not organisations.exists():
         raise PermissionDenied
     framework_id = _int(request.POST.get("framework") or request.GET.get("framework"))
-    framework = (Framework.objects.filter(pk=framework_id).first() if framework_id else None) \
-        or Framework.objects.filter(code="caf2020").first()
+    framework = (
+        Framework.objects.filter(pk=framework_id).first() if framework_id else None
+    ) or Framework.objects.filter(code="caf2020").first()
     organisation = organisations.first()
-    need_counts = Counter(area for profile in (services.eligible_profiles(framework, {}, organisation)
-                                               if framework and organisation else [])
-                          for area in profile.needs)
-    initial = {"framework": framework, "organisation": organisation,
-               "areas": [area for area, _count in need_counts.most_common(8)]}
-    form = RoundForm(request.POST or None, organisations=organisations, framework=framework,
-                     need_counts=need_counts, initial=initial)
+    need_counts = Counter(
+        area
+        for profile in (
+            services.eligible_profiles(framework, {}, organisation)
+            if framework and organisation
+            else []
+        )
+        for area in profile.needs
+    )
+    initial = {
+        "framework": framework,
+        "organisation": organisation,
+        "areas": [area for area, _count in need_counts.most_common(8)],
+    }
+    form = RoundForm(
+        request.POST or None,
+        organisations=organisations,
+        framework=framework,
+        need_counts=need_counts,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_ = services.create_round(
-                organisation=form.cleaned_data["organisation"], framework=form.cleaned_data["framework"],
-                title=form.cleaned_data["title"], areas=form.cleaned_data["areas"], params=form.params(),
-                filters=form.filters(), user=request.user)
+                organisation=form.cleaned_data["organisation"],
+                framework=form.cleaned_data["framework"],
+                title=form.cleaned_data["title"],
+                areas=form.cleaned_data["areas"],
+                params=form.params(),
+                filters=form.filters(),
+                user=request.user,
+            )
         except services.RoundError as error:
             form.add_error(None, str(error))
         else:
@@ -88,8 +110,12 @@ def round_new(request):
 
 
 def _round(request, pk):
-    return get_or_deny(request.user, Perm.VIEW, GroupingRound.objects.select_related("organisation", "framework"),
-                       pk=pk)
+    return get_or_deny(
+        request.user,
+        Perm.VIEW,
+        GroupingRound.objects.select_related("organisation", "framework"),
+        pk=pk,
+    )
 
 
 @login_required
@@ -97,38 +123,58 @@ def round_status(request, pk):
     """The progress fragment htmx polls while the engine runs; a full reload when it is done."""
     round_ = _round(request, pk)
     if round_.status not in (GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING):
-        response = render(request, "networks/_round_status.html", {"round": round_, "progress": 100})
+        response = render(
+            request, "networks/_round_status.html", {"round": round_, "progress": 100}
+        )
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "networks/_round_status.html", {"round": round_,
-                                                           "progress": services.progress_of(round_)})
+    return render(
+        request,
+        "networks/_round_status.html",
+        {"round": round_, "progress": services.progress_of(round_)},
+    )
 
 
 @login_required
 def round_detail(request, pk):
     round_ = _round(request, pk)
     context = {"round": round_, "progress": services.progress_of(round_)}
-    if round_.proposal.get("networks") is not None and round_.status in (GroupingRound.Status.PROPOSED,
-                                                                          GroupingRound.Status.PUBLISHED):
+    if round_.proposal.get("networks") is not None and round_.status in (
+        GroupingRound.Status.PROPOSED,
+        GroupingRound.Status.PUBLISHED,
+    ):
         people, names, evaluation, alternatives, left_out = services.evaluation_of(round_)
         for net in evaluation["networks"]:
             for row in net["members"]:
                 row["name"] = names[row["id"]]
                 alternative = alternatives.get((net["index"], row["id"]))
-                row["alternative"] = _(alternative[0]) % readable_params(alternative[1]) if alternative else ""
+                row["alternative"] = (
+                    _(alternative[0]) % readable_params(alternative[1]) if alternative else ""
+                )
             net["host_name"] = names.get(net["host"], "")
-        municipalities = {str(m.pk): m for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
-                          .select_related("country").only("code", "name", "type", "latitude", "longitude",
-                                                          "country__code")}
-        context.update({
-            "evaluation": evaluation, "names": names,
-            "left_out": [(m, names[m], _(reason[0]) % reason[1]) for m, reason in left_out.items()],
-            "partnerships": [dict(p, learner_name=names[p["learner"]], mentor_name=names[p["mentor"]])
-                             for p in evaluation["partnerships"]],
-            "problems": [_(message) % params for message, params in evaluation["problems"]],
-            "bound": round_.result.get("bound", {}), "status_engine": round_.result.get("status"),
-            "map_svg": _round_map(round_, evaluation, municipalities),
-        })
+        municipalities = {
+            str(m.pk): m
+            for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
+            .select_related("country")
+            .only("code", "name", "type", "latitude", "longitude", "country__code")
+        }
+        context.update(
+            {
+                "evaluation": evaluation,
+                "names": names,
+                "left_out": [
+                    (m, names[m], _(reason[0]) % reason[1]) for m, reason in left_out.items()
+                ],
+                "partnerships": [
+                    dict(p, learner_name=names[p["learner"]], mentor_name=names[p["mentor"]])
+                    for p in evaluation["partnerships"]
+                ],
+                "problems": [_(message) % params for message, params in evaluation["problems"]],
+                "bound": round_.result.get("bound", {}),
+                "status_engine": round_.result.get("status"),
+                "map_svg": _round_map(round_, evaluation, municipalities),
+            }
+        )
         if round_.is_editable:
             context["uninvitable"] = services.without_coordinator(round_)
     if round_.is_published:
@@ -141,28 +187,55 @@ def round_detail(request, pk):
 def _answers(round_):
     """Every network's and partnership's answers, with networks that fell below the minimum flagged."""
     memberships = NetworkMembership.objects.select_related("municipality", "responded_by").order_by(
-        "municipality__name")
-    networks = (Network.objects.filter(round=round_).select_related("host", "confirmed_by")
-                .prefetch_related(Prefetch("memberships", queryset=memberships)))
-    participants = list(round_.participants.select_related("municipality").order_by("municipality__name"))
-    partnerships = list(round_.partnerships.select_related(
-        "learner", "mentor", "learner_responded_by", "mentor_responded_by", "confirmed_by").order_by("id"))
+        "municipality__name"
+    )
+    networks = (
+        Network.objects.filter(round=round_)
+        .select_related("host", "confirmed_by")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+    )
+    participants = list(
+        round_.participants.select_related("municipality").order_by("municipality__name")
+    )
+    partnerships = list(
+        round_.partnerships.select_related(
+            "learner", "mentor", "learner_responded_by", "mentor_responded_by", "confirmed_by"
+        ).order_by("id")
+    )
     involved = {p.municipality_id for p in participants}
     no_coordinator = {m.pk for m in services.without_coordinator(round_, involved)}
     networks = list(networks)
-    places = Counter(ms.municipality_id for network in networks for ms in network.memberships.all()
-                     if ms.status != "declined")
+    places = Counter(
+        ms.municipality_id
+        for network in networks
+        for ms in network.memberships.all()
+        if ms.status != "declined"
+    )
     limit = round_.params.get("max_networks_per_municipality", 1)
     rows = []
     for network in networks:
         members = {ms.municipality_id for ms in network.memberships.all()}
-        candidates = [p.municipality for p in participants if p.municipality_id not in members
-                      and p.needs.get(network.area, 0) > 0 and places[p.municipality_id] < limit]
-        rows.append({"network": network, "health": services.network_health(network, round_.params["min_size"]),
-                     "candidates": candidates})
-    return {"answers": rows, "answer_partnerships": partnerships, "no_coordinator": no_coordinator,
-            "broken_networks": sum(1 for r in rows if r["health"]["below_minimum"]),
-            "broken_partnerships": sum(1 for p in partnerships if p.is_declined)}
+        candidates = [
+            p.municipality
+            for p in participants
+            if p.municipality_id not in members
+            and p.needs.get(network.area, 0) > 0
+            and places[p.municipality_id] < limit
+        ]
+        rows.append(
+            {
+                "network": network,
+                "health": services.network_health(network, round_.params["min_size"]),
+                "candidates": candidates,
+            }
+        )
+    return {
+        "answers": rows,
+        "answer_partnerships": partnerships,
+        "no_coordinator": no_coordinator,
+        "broken_networks": sum(1 for r in rows if r["health"]["below_minimum"]),
+        "broken_partnerships": sum(1 for p in partnerships if p.is_declined),
+    }
 
 
 def readable_params(params):
@@ -188,18 +261,38 @@ def _round_map(round_, evaluation, municipalities):
             continue
         network, is_host = placed.get(key, (None, False))
         name = place_name(m.name, m.country)  # map labels in the reader's script
-        point = {"id": key, "lat": m.latitude, "lon": m.longitude, "label": name,
-                 "url": f"/municipalities/{m.code}/", "kind": "host" if is_host else ("member" if network is not None
-                                                                                    else "unplaced")}
+        point = {
+            "id": key,
+            "lat": m.latitude,
+            "lon": m.longitude,
+            "label": name,
+            "url": f"/municipalities/{m.code}/",
+            "kind": "host" if is_host else ("member" if network is not None else "unplaced"),
+        }
         if network is not None:
             point["net"] = network
-            point["label"] = _("%(name)s — network %(index)s") % {"name": name, "index": network + 1}
+            point["label"] = _("%(name)s — network %(index)s") % {
+                "name": name,
+                "index": network + 1,
+            }
         points.append(point)
-    countries = sorted({m.country.code for m in municipalities.values()} & set(available_countries())) or ["BA"]
+    countries = sorted(
+        {m.country.code for m in municipalities.values()} & set(available_countries())
+    ) or ["BA"]
     codes = [round_.filters["country"]] if round_.filters.get("country") in countries else countries
-    return render_map(points, countries=codes, width=900, tile_url=settings.MREZA_MAP_TILE_URL or None, labels={
-        "title": _("Proposed networks"), "desc": _("Members are coloured by network; hosts are drawn larger."),
-        "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "reset": _("Reset view")})
+    return render_map(
+        points,
+        countries=codes,
+        width=900,
+        tile_url=settings.MREZA_MAP_TILE_URL or None,
+        labels={
+            "title": _("Proposed networks"),
+            "desc": _("Members are coloured by network; hosts are drawn larger."),
+            "zoom_in": _("Zoom in"),
+            "zoom_out": _("Zoom out"),
+            "reset": _("Reset view"),
+        },
+    )
 
 
 @login_required
@@ -217,19 +310,37 @@ def round_edit(request, pk):
             services.rerun(round_, version, request.user)
             messages.success(request, _("The engine is proposing the unlocked part again."))
         elif action == "publish":
-            services.publish(round_, request.user, request, expected_version=version,
-                             without_coordinator_ok=request.POST.get("without_coordinator_ok") == "1")
-            messages.success(request, _("Published. The municipalities' coordinators are invited to answer."))
+            services.publish(
+                round_,
+                request.user,
+                request,
+                expected_version=version,
+                without_coordinator_ok=request.POST.get("without_coordinator_ok") == "1",
+            )
+            messages.success(
+                request, _("Published. The municipalities' coordinators are invited to answer.")
+            )
         elif action == "start_from":
             if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.PUBLISHED):
                 raise services.RoundError(_("Only a round with a proposal can be continued."))
             new = services.start_from(round_, request.user)
-            messages.success(request, _("A new round was started from this one. Members who declined are left "
-                                        "out; fill the gaps, re-run or publish it."))
+            messages.success(
+                request,
+                _(
+                    "A new round was started from this one. Members who declined are left "
+                    "out; fill the gaps, re-run or publish it."
+                ),
+            )
             return redirect("networks:round", pk=new.pk)
         else:
-            services.edit(round_, action, version, network=number("network"), member=request.POST.get("member"),
-                          target=number("target"))
+            services.edit(
+                round_,
+                action,
+                version,
+                network=number("network"),
+                member=request.POST.get("member"),
+                target=number("target"),
+            )
     except services.AlreadyPublished as error:
         messages.warning(request, str(error))
     except services.RoundError as error:
@@ -241,16 +352,22 @@ def round_edit(request, pk):
 @require_POST
 def network_action(request, pk):
     """After publishing: confirm a network (its answers become final) or invite another participant."""
-    network = get_or_deny(request.user, Perm.CHANGE, Network.objects.select_related("round", "host"), pk=pk)
+    network = get_or_deny(
+        request.user, Perm.CHANGE, Network.objects.select_related("round", "host"), pk=pk
+    )
     action = request.POST.get("action", "")
     try:
         if action == "confirm":
             services.confirm(network, request.user)
             messages.success(request, _("The network is confirmed; its answers are final now."))
         elif action == "invite":
-            municipality = services.invite_to_network(network, _int(request.POST.get("municipality")),
-                                                      request.user, request)
-            messages.success(request, _("%(name)s is invited to the network.") % {"name": place_name(municipality)})
+            municipality = services.invite_to_network(
+                network, _int(request.POST.get("municipality")), request.user, request
+            )
+            messages.success(
+                request,
+                _("%(name)s is invited to the network.") % {"name": place_name(municipality)},
+            )
         else:
             raise services.RoundError(_("Unknown change."))
     except services.RoundError as error:
@@ -272,10 +389,17 @@ def partnership_confirm(request, pk, partnership):
 
 
 def _run_view(round_, run, people, names):
-    proposal = {"networks": [dict(n, members=[m for m in n["members"] if m in people])
-                             for n in run.proposal.get("networks", [])],
-                "partnerships": [p for p in run.proposal.get("partnerships", [])
-                                 if p["learner"] in people and p["mentor"] in people]}
+    proposal = {
+        "networks": [
+            dict(n, members=[m for m in n["members"] if m in people])
+            for n in run.proposal.get("networks", [])
+        ],
+        "partnerships": [
+            p
+            for p in run.proposal.get("partnerships", [])
+            if p["learner"] in people and p["mentor"] in people
+        ],
+    }
     evaluation = evaluate(people, run.inputs.get("params") or round_.params, proposal, names)
     placement = {}
     for net in evaluation["networks"]:
@@ -306,27 +430,47 @@ def run_compare(request, pk):
     left, right = _run_view(round_, a, people, names), _run_view(round_, b, people, names)
 
     def where(placement, key):
-        return "; ".join(_("network %(index)s (%(area)s, meets in %(host)s)")
-                         % {"index": i, "area": area, "host": names.get(host, "")}
-                         for area, host, i in placement.get(key, [])) or _("no network")
+        return "; ".join(
+            _("network %(index)s (%(area)s, meets in %(host)s)")
+            % {"index": i, "area": area, "host": names.get(host, "")}
+            for area, host, i in placement.get(key, [])
+        ) or _("no network")
 
     moved = []
-    for key in sorted(set(left["placement"]) | set(right["placement"]), key=lambda k: names.get(k, k)):
+    for key in sorted(
+        set(left["placement"]) | set(right["placement"]), key=lambda k: names.get(k, k)
+    ):
         before = sorted((area, host) for area, host, _i in left["placement"].get(key, []))
         after = sorted((area, host) for area, host, _i in right["placement"].get(key, []))
         if before != after:
-            moved.append({"name": names.get(key, key), "before": where(left["placement"], key),
-                          "after": where(right["placement"], key)})
-    return render(request, "networks/run_compare.html", {"round": round_, "runs": runs, "left": left,
-                                                        "right": right, "sides": [left, right],
-                                                        "moved": moved})
+            moved.append(
+                {
+                    "name": names.get(key, key),
+                    "before": where(left["placement"], key),
+                    "after": where(right["placement"], key),
+                }
+            )
+    return render(
+        request,
+        "networks/run_compare.html",
+        {
+            "round": round_,
+            "runs": runs,
+            "left": left,
+            "right": right,
+            "sides": [left, right],
+            "moved": moved,
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_first_coordinator(request, code):
     """A network coordinator invites the first coordinator of a member municipality that has none."""
-    municipality = get_or_deny(request.user, Perm.INVITE_FIRST_COORDINATOR, Municipality.objects.all(), code=code)
+    municipality = get_or_deny(
+        request.user, Perm.INVITE_FIRST_COORDINATOR, Municipality.objects.all(), code=code
+    )
     round_id = _int(request.POST.get("round") or request.GET.get("round"))
     round_ = GroupingRound.objects.filter(pk=round_id).first() if round_id else None
     if round_ is not None and not may(request.user, Perm.VIEW, round_):
@@ -336,30 +480,57 @@ def invite_first_coordinator(request, code):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_first_coordinator(
-                municipality, form.cleaned_data["email"], form.cleaned_data["full_name"], request.user, request)
+                municipality,
+                form.cleaned_data["email"],
+                form.cleaned_data["full_name"],
+                request.user,
+                request,
+            )
         except services.RoundError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s. When they accept, they can answer for "
-                                        "%(name)s.") % {"email": invitation.email, "name": municipality.name})
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. When they accept, they can answer for %(name)s.")
+                % {"email": invitation.email, "name": municipality.name},
+            )
             return redirect(back)
     pending = municipality.invitations.filter(role="coordinator", accepted_at__isnull=True)
-    return render(request, "networks/invite_coordinator.html", {
-        "form": form, "municipality": municipality, "round": round_, "back": back,
-        "pending": [i for i in pending if i.is_open]})
+    return render(
+        request,
+        "networks/invite_coordinator.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "round": round_,
+            "back": back,
+            "pending": [i for i in pending if i.is_open],
+        },
+    )
 
 
 @login_required
 def my_invitations(request):
     municipalities = managed_municipalities(request.user)
-    memberships = (NetworkMembership.objects.filter(municipality_id__in=municipalities)
-                   .select_related("network", "network__host", "network__round", "municipality")
-                   .order_by("-network__created_at"))
-    partnerships = (Partnership.objects.filter(learner_id__in=municipalities) | Partnership.objects.filter(
-        mentor_id__in=municipalities)).select_related("learner", "mentor", "round").order_by("-id")
+    memberships = (
+        NetworkMembership.objects.filter(municipality_id__in=municipalities)
+        .select_related("network", "network__host", "network__round", "municipality")
+        .order_by("-network__created_at")
+    )
+    partnerships = (
+        (
+            Partnership.objects.filter(learner_id__in=municipalities)
+            | Partnership.objects.filter(mentor_id__in=municipalities)
+        )
+        .select_related("learner", "mentor", "round")
+        .order_by("-id")
+    )
     rows = [(p, "learner" if p.learner_id in municipalities else "mentor") for p in partnerships]
-    return render(request, "networks/my_invitations.html", {"memberships": memberships, "partnerships": rows,
-                                                            "form": AnswerForm()})
+    return render(
+        request,
+        "networks/my_invitations.html",
+        {"memberships": memberships, "partnerships": rows, "form": AnswerForm()},
+    )
 
 
 @login_required
@@ -382,8 +553,14 @@ def answer(request, kind, pk):
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            services.respond(obj, request.user, form.cleaned_data["answer"] == "accept",
-                             form.cleaned_data["reason"], side, request)
+            services.respond(
+                obj,
+                request.user,
+                form.cleaned_data["answer"] == "accept",
+                form.cleaned_data["reason"],
+                side,
+                request,
+            )
         except services.RoundError as error:
             messages.error(request, str(error))
         else:
@@ -395,7 +572,13 @@ def answer(request, kind, pk):
 
 @login_required
 def network_detail(request, pk):
-    network = get_or_deny(request.user, Perm.VIEW, Network.objects.select_related("host", "round",
-                                                                                   "round__organisation"), pk=pk)
+    network = get_or_deny(
+        request.user,
+        Perm.VIEW,
+        Network.objects.select_related("host", "round", "round__organisation"),
+        pk=pk,
+    )
     memberships = network.memberships.select_related("municipality").order_by("municipality__name")
-    return render(request, "networks/network_detail.html", {"network": network, "memberships": memberships})
+    return render(
+        request, "networks/network_detail.html", {"network": network, "memberships": memberships}
+    )

@@ -6,31 +6,49 @@ from mreza.registry.models import Country, Municipality, Region
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="code",
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
         empty_label=_("All countries"),
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.select_related("country"), required=False,
-        to_field_name="code", empty_label=_("All regions"),
+        label=_("Region"),
+        queryset=Region.objects.select_related("country"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All regions"),
     )
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("All types")), *Municipality.Type.choices]
     )
     population_min = forms.IntegerField(
-        label=_("Population from"), required=False, min_value=0, max_value=2_000_000_000,
-        help_text=_("Uses each unit's latest figure: the census, or an official estimate where that is newer."),
+        label=_("Population from"),
+        required=False,
+        min_value=0,
+        max_value=2_000_000_000,
+        help_text=_(
+            "Uses each unit's latest figure: the census, or an official estimate where that is newer."
+        ),
     )
-    population_max = forms.IntegerField(label=_("Population to"), required=False, min_value=0,
-                                        max_value=2_000_000_000)
+    population_max = forms.IntegerField(
+        label=_("Population to"), required=False, min_value=0, max_value=2_000_000_000
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Regions of the chosen country only (and all of them while no country is chosen).
         country = (self.data.get("country") or "").strip().upper() if self.is_bound else ""
-        regions = Region.objects.select_related("country").order_by("country__code", "parent__name", "name")
+        regions = Region.objects.select_related("country").order_by(
+            "country__code", "parent__name", "name"
+        )
         if country:
             regions = regions.filter(country__code=country)
         self.fields["region"].queryset = regions
@@ -40,7 +58,9 @@ class DirectoryFilterForm(forms.Form):
         data = super().clean()
         low, high = data.get("population_min"), data.get("population_max")
         if low is not None and high is not None and low > high:
-            self.add_error("population_max", _("The upper limit must not be below the lower limit."))
+            self.add_error(
+                "population_max", _("The upper limit must not be below the lower limit.")
+            )
         return data
 
     def filter(self, queryset):
@@ -78,7 +98,9 @@ class MunicipalityForm(forms.ModelForm):
     """What a municipality's coordinator keeps up to date; administrators edit the rest in the admin."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=URL_LIMIT)
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=URL_LIMIT
+    )
 
     class Meta:
         model = Municipality
@@ -87,7 +109,9 @@ class MunicipalityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        guard_text_fields(self)  # description at most 5,000 characters; only http(s), no direction marks
+        guard_text_fields(
+            self
+        )  # description at most 5,000 characters; only http(s), no direction marks
 
 
 class RegistryImportForm(forms.Form):

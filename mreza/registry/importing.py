@@ -42,9 +42,21 @@ COLUMNS = {
     "regions": (["code", "country", "kind", "name"], ["parent_code"]),
     "municipalities": (
         ["code", "country", "region_code", "name", "type"],
-        ["part_of", "population", "census_year", "population_kind", "population_date", "population_source",
-         "area_km2", "latitude", "longitude", "website",
-         "valid_from", "valid_to", "associations"],
+        [
+            "part_of",
+            "population",
+            "census_year",
+            "population_kind",
+            "population_date",
+            "population_source",
+            "area_km2",
+            "latitude",
+            "longitude",
+            "website",
+            "valid_from",
+            "valid_to",
+            "associations",
+        ],
     ),
 }
 # Order matters: municipalities refer to regions and associations.
@@ -84,9 +96,9 @@ class Table:
 
 @dataclass
 class Plan:
-    created: dict = field(default_factory=lambda: {k: 0 for k in KINDS})
-    updated: dict = field(default_factory=lambda: {k: 0 for k in KINDS})
-    unchanged: dict = field(default_factory=lambda: {k: 0 for k in KINDS})
+    created: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    updated: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     changes: list = field(default_factory=list)  # human-readable lines
 
     def summary(self):
@@ -94,6 +106,7 @@ class Plan:
 
 
 # ---------------------------------------------------------------- reading files
+
 
 def read_path(path, kind=None, max_bytes=20 * 1024 * 1024):
     """Tables from a CSV file, an XLSX workbook (one sheet per kind) or a folder of CSV files."""
@@ -105,16 +118,28 @@ def read_path(path, kind=None, max_bytes=20 * 1024 * 1024):
                 if candidate.exists():
                     tables.extend(read_path(candidate, k, max_bytes))
         if not tables:
-            raise RegistryImportError([Problem(_("The folder has no associations, regions or municipalities file."),
-                                               source=str(path))])
+            raise RegistryImportError(
+                [
+                    Problem(
+                        _("The folder has no associations, regions or municipalities file."),
+                        source=str(path),
+                    )
+                ]
+            )
         return tables
     if not path.exists():
         raise RegistryImportError([Problem(_("File not found."), source=str(path))])
     size = path.stat().st_size
     if size > max_bytes:
-        raise RegistryImportError([Problem(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": size / 1024 / 1024, "limit": max_bytes / 1024 / 1024}, source=path.name)])
+        raise RegistryImportError(
+            [
+                Problem(
+                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                    % {"size": size / 1024 / 1024, "limit": max_bytes / 1024 / 1024},
+                    source=path.name,
+                )
+            ]
+        )
     return read_bytes(path.read_bytes(), path.name, kind)
 
 
@@ -126,7 +151,9 @@ def read_bytes(content, filename, kind=None):
     if name.endswith(".csv"):
         kind = kind or _kind_from_name(filename)
         return [Table(kind, filename, _read_csv(content, filename))]
-    raise RegistryImportError([Problem(_("Only .csv and .xlsx files can be imported."), source=filename)])
+    raise RegistryImportError(
+        [Problem(_("Only .csv and .xlsx files can be imported."), source=filename)]
+    )
 
 
 def _kind_from_name(filename):
@@ -134,8 +161,14 @@ def _kind_from_name(filename):
     for k in KINDS:
         if k in stem:
             return k
-    raise RegistryImportError([Problem(
-        _("Say what the file contains (associations, regions or municipalities)."), source=filename)])
+    raise RegistryImportError(
+        [
+            Problem(
+                _("Say what the file contains (associations, regions or municipalities)."),
+                source=filename,
+            )
+        ]
+    )
 
 
 def _check_archive(content, filename):
@@ -145,20 +178,31 @@ def _check_archive(content, filename):
     if refusal is None:
         return
     if refusal.code == safefiles.TOO_MANY:
-        message = _("The workbook has %(members)s parts; a registry workbook has far fewer. Save the data "
-                    "again as a plain workbook or as CSV.") % {"members": refusal.params["members"]}
+        message = _(
+            "The workbook has %(members)s parts; a registry workbook has far fewer. Save the data "
+            "again as a plain workbook or as CSV."
+        ) % {"members": refusal.params["members"]}
     elif refusal.code in (safefiles.TOO_LARGE, safefiles.BOMB):
-        message = _("The workbook unpacks to more than %(limit)s MB; it cannot be a registry file. "
-                    "Save the data as CSV or split it.") % {"limit": limit // (1024 * 1024)}
+        message = _(
+            "The workbook unpacks to more than %(limit)s MB; it cannot be a registry file. "
+            "Save the data as CSV or split it."
+        ) % {"limit": limit // (1024 * 1024)}
     else:
         message = _("This is not an XLSX workbook.")
     raise RegistryImportError([Problem(message, source=filename)])
 
 
 def _too_long(column, row, filename, limit=safefiles.MAX_FIELD_CHARS):
-    return RegistryImportError([Problem(
-        _("A value is longer than %(limit)s characters.") % {"limit": limit}, row=row, column=column,
-        source=filename)])
+    return RegistryImportError(
+        [
+            Problem(
+                _("A value is longer than %(limit)s characters.") % {"limit": limit},
+                row=row,
+                column=column,
+                source=filename,
+            )
+        ]
+    )
 
 
 def _read_csv(content, filename):
@@ -166,14 +210,27 @@ def _read_csv(content, filename):
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise RegistryImportError([Problem(
-            _("The file is not valid UTF-8 text (byte %(byte)s). Save it as “CSV UTF-8”.") % {"byte": error.start},
-            row=line, source=filename)]) from None
+        raise RegistryImportError(
+            [
+                Problem(
+                    _("The file is not valid UTF-8 text (byte %(byte)s). Save it as “CSV UTF-8”.")
+                    % {"byte": error.start},
+                    row=line,
+                    source=filename,
+                )
+            ]
+        ) from None
     limit = getattr(settings, "MREZA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
     if safefiles.check_text_size(text, max_chars=limit):
-        raise RegistryImportError([Problem(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": len(text) / 1024 / 1024, "limit": limit / 1024 / 1024}, source=filename)])
+        raise RegistryImportError(
+            [
+                Problem(
+                    _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+                    % {"size": len(text) / 1024 / 1024, "limit": limit / 1024 / 1024},
+                    source=filename,
+                )
+            ]
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -185,18 +242,24 @@ def _read_csv(content, filename):
     rows = []
     number = 1
     try:
-        for number, values in enumerate(reader, start=2):  # noqa: B007 (number is used after the loop)
+        for number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
                 rows.append((number, {"__width__": str(len(values))}))
                 continue
-            rows.append((number, dict(zip(header, (exports.unneutralise(v.strip()) for v in values),
-                                          strict=True))))
+            rows.append(
+                (
+                    number,
+                    dict(
+                        zip(header, (exports.unneutralise(v.strip()) for v in values), strict=True)
+                    ),
+                )
+            )
     except csv.Error:
         # The csv module refuses a field over its limit (128 KB) and says nothing more.
         raise _too_long(None, reader.line_num, filename) from None
-    return [(0, {"__header__": header})] + rows
+    return [(0, {"__header__": header}), *rows]
 
 
 def _read_xlsx(content, filename, kind):
@@ -206,17 +269,23 @@ def _read_xlsx(content, filename, kind):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise RegistryImportError([Problem(_("This is not an XLSX workbook."), source=filename)]) from None
-    except Exception:  # broken XML inside a valid archive: openpyxl raises ParseError, ValueError, ...
-        raise RegistryImportError([Problem(_("The workbook is damaged and cannot be read."),
-                                           source=filename)]) from None
+        raise RegistryImportError(
+            [Problem(_("This is not an XLSX workbook."), source=filename)]
+        ) from None
+    except (
+        Exception
+    ):  # broken XML inside a valid archive: openpyxl raises ParseError, ValueError, ...
+        raise RegistryImportError(
+            [Problem(_("The workbook is damaged and cannot be read."), source=filename)]
+        ) from None
     try:
         return _read_sheets(workbook, filename, kind)
     except RegistryImportError:
         raise
     except Exception:  # a sheet's XML is parsed only while its rows are read
-        raise RegistryImportError([Problem(_("The workbook is damaged and cannot be read."),
-                                           source=filename)]) from None
+        raise RegistryImportError(
+            [Problem(_("The workbook is damaged and cannot be read."), source=filename)]
+        ) from None
     finally:
         workbook.close()
 
@@ -226,20 +295,29 @@ def _read_sheets(workbook, filename, kind):
     sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
     wanted = [kind] if kind else [k for k in KINDS if k in sheets]
     if not wanted:
-        raise RegistryImportError([Problem(
-            _("The workbook needs a sheet named associations, regions or municipalities."), source=filename)])
+        raise RegistryImportError(
+            [
+                Problem(
+                    _("The workbook needs a sheet named associations, regions or municipalities."),
+                    source=filename,
+                )
+            ]
+        )
     for k in wanted:
         sheet = sheets.get(k) or workbook.worksheets[0]
         iterator = sheet.iter_rows(values_only=True)
         try:
             header = [str(h).strip() if h is not None else "" for h in next(iterator)]
         except StopIteration:
-            raise RegistryImportError([Problem(_("The sheet is empty."), source=f"{filename} [{sheet.title}]")]) \
-                from None
+            raise RegistryImportError(
+                [Problem(_("The sheet is empty."), source=f"{filename} [{sheet.title}]")]
+            ) from None
         while header and header[-1] == "":
             header.pop()
         rows = [(0, {"__header__": header})]
-        for number, values in enumerate(_rows_or_problem(iterator, f"{filename} [{sheet.title}]"), start=2):
+        for number, values in enumerate(
+            _rows_or_problem(iterator, f"{filename} [{sheet.title}]"), start=2
+        ):
             values = list(values[: len(header)]) + [None] * (len(header) - len(values))
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
@@ -261,10 +339,18 @@ def _rows_or_problem(iterator, source):
         except StopIteration:
             return
         except Exception:  # ValueError, ParseError, ... from inside openpyxl
-            raise RegistryImportError([Problem(
-                _("This row cannot be read: it is damaged, or a number cell holds something that is not a "
-                  "number (such as NaN or infinity). Retype the row's numbers and save again."),
-                row=number + 1, source=source)]) from None
+            raise RegistryImportError(
+                [
+                    Problem(
+                        _(
+                            "This row cannot be read: it is damaged, or a number cell holds something that is not a "
+                            "number (such as NaN or infinity). Retype the row's numbers and save again."
+                        ),
+                        row=number + 1,
+                        source=source,
+                    )
+                ]
+            ) from None
         number += 1
         yield values
 
@@ -282,6 +368,7 @@ def _cell_text(value):
 
 
 # ---------------------------------------------------------------- checking and applying
+
 
 def plan_and_apply(tables, dry_run=False, actor_label="import_registry", user=None):
     """Check everything; write only if there is no problem at all (and not a dry run)."""
@@ -313,28 +400,57 @@ def _parse(table):
     unknown = [c for c in header if c and c not in required and c not in optional]
     duplicates = sorted({c for c in header if c and header.count(c) > 1})
     if duplicates:
-        problems.append(Problem(_("Columns appear more than once: %(cols)s. Each column may appear only once.")
-                                % {"cols": ", ".join(duplicates)}, row=1, source=table.source))
+        problems.append(
+            Problem(
+                _("Columns appear more than once: %(cols)s. Each column may appear only once.")
+                % {"cols": ", ".join(duplicates)},
+                row=1,
+                source=table.source,
+            )
+        )
     blank = [str(i) for i, c in enumerate(header, start=1) if not c]
     if blank:
-        problems.append(Problem(_("Columns without a heading (column number %(cols)s). Give each column one of: "
-                                  "%(allowed)s, or delete it.")
-                                % {"cols": ", ".join(blank), "allowed": ", ".join(required + optional)},
-                                row=1, source=table.source))
+        problems.append(
+            Problem(
+                _(
+                    "Columns without a heading (column number %(cols)s). Give each column one of: "
+                    "%(allowed)s, or delete it."
+                )
+                % {"cols": ", ".join(blank), "allowed": ", ".join(required + optional)},
+                row=1,
+                source=table.source,
+            )
+        )
     if missing:
-        problems.append(Problem(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}, row=1,
-                                source=table.source))
+        problems.append(
+            Problem(
+                _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)},
+                row=1,
+                source=table.source,
+            )
+        )
     if unknown:
-        problems.append(Problem(
-            _("Unknown columns: %(cols)s. Allowed: %(allowed)s.")
-            % {"cols": ", ".join(unknown), "allowed": ", ".join(required + optional)}, row=1, source=table.source))
+        problems.append(
+            Problem(
+                _("Unknown columns: %(cols)s. Allowed: %(allowed)s.")
+                % {"cols": ", ".join(unknown), "allowed": ", ".join(required + optional)},
+                row=1,
+                source=table.source,
+            )
+        )
     if problems:
         return [], problems
     parsed, seen = [], {}
     for number, values in rows:
         if "__width__" in values:
-            problems.append(Problem(_("The row has %(n)s fields; the header has %(m)s.")
-                                    % {"n": values["__width__"], "m": len(header)}, row=number, source=table.source))
+            problems.append(
+                Problem(
+                    _("The row has %(n)s fields; the header has %(m)s.")
+                    % {"n": values["__width__"], "m": len(header)},
+                    row=number,
+                    source=table.source,
+                )
+            )
             continue
         row_problems = []
 
@@ -344,9 +460,15 @@ def _parse(table):
         record = _convert(table.kind, values, report)
         code = values.get("code", "")
         if code in seen:
-            row_problems.append(Problem(_("Duplicate code %(code)s (first on row %(first)s).")
-                                        % {"code": code, "first": seen[code]}, row=number, column="code",
-                                        source=table.source))
+            row_problems.append(
+                Problem(
+                    _("Duplicate code %(code)s (first on row %(first)s).")
+                    % {"code": code, "first": seen[code]},
+                    row=number,
+                    column="code",
+                    source=table.source,
+                )
+            )
         else:
             seen[code] = number
         problems.extend(row_problems)
@@ -356,8 +478,18 @@ def _parse(table):
 
 
 #: Longest text accepted per column (the database's limits); anything else is capped at TEXT_LIMIT.
-LENGTHS = {"code": 40, "country": 2, "region_code": 40, "parent_code": 40, "part_of": 40, "name": 200,
-           "kind": 20, "type": 20, "website": 200, "population_source": 300}
+LENGTHS = {
+    "code": 40,
+    "country": 2,
+    "region_code": 40,
+    "parent_code": 40,
+    "part_of": 40,
+    "name": 200,
+    "kind": 20,
+    "type": 20,
+    "website": 200,
+    "population_source": 300,
+}
 TEXT_LIMIT = 1000
 
 
@@ -366,58 +498,91 @@ def _check_text(values, report):
     for column, text in values.items():
         character = safefiles.control_character(text)
         if character:
-            report(_("The value contains a control character (%(char)s). Remove it.") % {"char": character},
-                   column)
+            report(
+                _("The value contains a control character (%(char)s). Remove it.")
+                % {"char": character},
+                column,
+            )
             continue
         limit = LENGTHS.get(column, TEXT_LIMIT)
         if column != "associations" and len(text) > limit:
-            report(_("The value has %(length)s characters; at most %(limit)s are allowed.")
-                   % {"length": len(text), "limit": limit}, column)
+            report(
+                _("The value has %(length)s characters; at most %(limit)s are allowed.")
+                % {"length": len(text), "limit": limit},
+                column,
+            )
     website = values.get("website", "")
     if website and safefiles.bidi_control(website):
-        report(_("A web address must not contain invisible direction marks (%(char)s).")
-               % {"char": safefiles.bidi_control(website)}, "website")
+        report(
+            _("A web address must not contain invisible direction marks (%(char)s).")
+            % {"char": safefiles.bidi_control(website)},
+            "website",
+        )
 
 
 def _convert(kind, values, report):
     record = {}
     _check_text(values, report)
-    for column, text in values.items():
-        record[column] = text
+    record.update(values)
     for column in COLUMNS[kind][0]:
         if not values.get(column):
             report(_("A value is required."), column)
     country = values.get("country", "").upper()
-    if country and country not in KNOWN_COUNTRIES and not Country.objects.filter(code=country).exists():
+    if (
+        country
+        and country not in KNOWN_COUNTRIES
+        and not Country.objects.filter(code=country).exists()
+    ):
         report(_("Unknown country code %(code)s.") % {"code": country}, "country")
     record["country"] = country
     if kind == "regions" and values.get("kind") and values["kind"] not in Region.Kind.values:
-        report(_("Unknown region kind %(value)s. Allowed: %(allowed)s.")
-               % {"value": values["kind"], "allowed": ", ".join(Region.Kind.values)}, "kind")
+        report(
+            _("Unknown region kind %(value)s. Allowed: %(allowed)s.")
+            % {"value": values["kind"], "allowed": ", ".join(Region.Kind.values)},
+            "kind",
+        )
     if kind == "associations":
         record["kind"] = values.get("kind") or Organisation.Kind.ASSOCIATION
         if record["kind"] not in Organisation.Kind.values:
             report(_("Unknown organisation kind %(value)s.") % {"value": record["kind"]}, "kind")
     if kind == "municipalities":
         if values.get("type") and values["type"] not in Municipality.Type.values:
-            report(_("Unknown type %(value)s. Allowed: %(allowed)s.")
-                   % {"value": values["type"], "allowed": ", ".join(Municipality.Type.values)}, "type")
-        record["population"] = _number(values.get("population"), int, "population", report, low=0,
-                                       high=2_000_000_000)
-        record["census_year"] = _number(values.get("census_year"), int, "census_year", report, low=1800, high=2100)
+            report(
+                _("Unknown type %(value)s. Allowed: %(allowed)s.")
+                % {"value": values["type"], "allowed": ", ".join(Municipality.Type.values)},
+                "type",
+            )
+        record["population"] = _number(
+            values.get("population"), int, "population", report, low=0, high=2_000_000_000
+        )
+        record["census_year"] = _number(
+            values.get("census_year"), int, "census_year", report, low=1800, high=2100
+        )
         _population_facts(values, record, report)
-        record["area_km2"] = _number(values.get("area_km2"), decimal.Decimal, "area_km2", report, low=0,
-                                     high=decimal.Decimal("9999999.99"))
+        record["area_km2"] = _number(
+            values.get("area_km2"),
+            decimal.Decimal,
+            "area_km2",
+            report,
+            low=0,
+            high=decimal.Decimal("9999999.99"),
+        )
         if record["area_km2"] is not None and record["area_km2"] <= decimal.Decimal("9999999.99"):
             record["area_km2"] = record["area_km2"].quantize(decimal.Decimal("0.01"))
-        record["latitude"] = _number(values.get("latitude"), float, "latitude", report, low=-90, high=90)
-        record["longitude"] = _number(values.get("longitude"), float, "longitude", report, low=-180, high=180)
+        record["latitude"] = _number(
+            values.get("latitude"), float, "latitude", report, low=-90, high=90
+        )
+        record["longitude"] = _number(
+            values.get("longitude"), float, "longitude", report, low=-180, high=180
+        )
         for column in ("valid_from", "valid_to"):
             record[column] = _date(values.get(column), column, report)
         website = values.get("website", "")
         if website and not website.startswith(("http://", "https://")):
             report(_("A website must start with http:// or https://."), "website")
-        record["associations"] = [a.strip() for a in values.get("associations", "").split(";") if a.strip()]
+        record["associations"] = [
+            a.strip() for a in values.get("associations", "").split(";") if a.strip()
+        ]
         record["has_associations_column"] = "associations" in values
     return record
 
@@ -430,8 +595,11 @@ def _population_facts(values, record, report):
     """
     kind = values.get("population_kind", "")
     if kind and kind not in PopulationKind.values:
-        report(_("Unknown kind of population figure %(value)s. Allowed: %(allowed)s.")
-               % {"value": kind, "allowed": ", ".join(PopulationKind.values)}, "population_kind")
+        report(
+            _("Unknown kind of population figure %(value)s. Allowed: %(allowed)s.")
+            % {"value": kind, "allowed": ", ".join(PopulationKind.values)},
+            "population_kind",
+        )
     if not kind and record.get("population") is not None and "population_kind" not in values:
         kind = PopulationKind.CENSUS if record.get("census_year") else ""
     record["population_kind"] = kind
@@ -441,8 +609,12 @@ def _population_facts(values, record, report):
         report(_("The source is longer than 300 characters."), "population_source")
     if record.get("population") is None and (kind or record["population_date"]):
         report(_("A kind or date is given but no population."), "population")
-    if kind == PopulationKind.CENSUS and record["population_date"] and record.get("census_year") \
-            and record["population_date"].year != record["census_year"]:
+    if (
+        kind == PopulationKind.CENSUS
+        and record["population_date"]
+        and record.get("census_year")
+        and record["population_date"].year != record["census_year"]
+    ):
         report(_("The census year does not match the reference date."), "census_year")
 
 
@@ -461,9 +633,15 @@ def _number(text, kind, column, report, low=None, high=None):
         report(_("“%(value)s” is not a number.") % {"value": shown}, column)
         return None
     if (low is not None and value < low) or (high is not None and value > high):
-        report(_("%(value)s is outside the allowed range %(low)s to %(high)s.")
-               % {"value": text, "low": low if low is not None else "…", "high": high if high is not None else "…"},
-               column)
+        report(
+            _("%(value)s is outside the allowed range %(low)s to %(high)s.")
+            % {
+                "value": text,
+                "low": low if low is not None else "…",
+                "high": high if high is not None else "…",
+            },
+            column,
+        )
     return value
 
 
@@ -481,7 +659,8 @@ def _country(code, cache):
     if code not in cache:
         name, language = KNOWN_COUNTRIES.get(code, (code, "sr"))
         cache[code], _created = Country.objects.get_or_create(
-            code=code, defaults={"name": name, "name_language": language})
+            code=code, defaults={"name": name, "name_language": language}
+        )
     return cache[code]
 
 
@@ -490,8 +669,12 @@ def _apply(parsed, plan):
     countries = {}
     for _number, _source, r in parsed.get("associations", []):
         obj = Organisation.objects.filter(code=r["code"]).first() or Organisation(code=r["code"])
-        _update(obj, {"name": r["name"], "kind": r["kind"], "country": _country(r["country"], countries)},
-                plan, "associations")
+        _update(
+            obj,
+            {"name": r["name"], "kind": r["kind"], "country": _country(r["country"], countries)},
+            plan,
+            "associations",
+        )
     regions_in_file = {r["code"]: r for _n, _s, r in parsed.get("regions", [])}
     regions = {reg.code: reg for reg in Region.objects.filter(code__in=list(regions_in_file))}
     # Parents before children: repeat until no region is waiting for a parent.
@@ -508,17 +691,38 @@ def _apply(parsed, plan):
                     if parent_code in regions_in_file:
                         waiting.append(item)
                         continue
-                    problems.append(Problem(_("Unknown parent region %(code)s.") % {"code": parent_code},
-                                            row=number, column="parent_code", source=source))
+                    problems.append(
+                        Problem(
+                            _("Unknown parent region %(code)s.") % {"code": parent_code},
+                            row=number,
+                            column="parent_code",
+                            source=source,
+                        )
+                    )
                     continue
             obj = regions.get(r["code"]) or Region(code=r["code"])
-            _update(obj, {"name": r["name"], "kind": r["kind"], "country": _country(r["country"], countries),
-                          "parent": parent}, plan, "regions")
+            _update(
+                obj,
+                {
+                    "name": r["name"],
+                    "kind": r["kind"],
+                    "country": _country(r["country"], countries),
+                    "parent": parent,
+                },
+                plan,
+                "regions",
+            )
             regions[r["code"]] = obj
         if len(waiting) == len(pending):
             for number, source, _r in waiting:
-                problems.append(Problem(_("Region parents form a cycle."), row=number, column="parent_code",
-                                        source=source))
+                problems.append(
+                    Problem(
+                        _("Region parents form a cycle."),
+                        row=number,
+                        column="parent_code",
+                        source=source,
+                    )
+                )
             break
         pending = waiting
     rows = parsed.get("municipalities", [])
@@ -530,7 +734,9 @@ def _apply(parsed, plan):
 def _apply_municipalities(rows, plan, countries):
     problems = []
     codes = [r["code"] for _n, _s, r in rows]
-    existing = {m.code: m for m in Municipality.objects.filter(code__in=codes).select_related("country")}
+    existing = {
+        m.code: m for m in Municipality.objects.filter(code__in=codes).select_related("country")
+    }
     region_codes = {r["region_code"] for _n, _s, r in rows}
     regions = {reg.code: reg for reg in Region.objects.filter(code__in=region_codes)}
     organisations = {o.code: o for o in Organisation.objects.all()}
@@ -538,41 +744,83 @@ def _apply_municipalities(rows, plan, countries):
     for number, source, r in rows:
         region = regions.get(r["region_code"])
         if region is None:
-            problems.append(Problem(_("Unknown region %(code)s.") % {"code": r["region_code"]}, row=number,
-                                    column="region_code", source=source))
+            problems.append(
+                Problem(
+                    _("Unknown region %(code)s.") % {"code": r["region_code"]},
+                    row=number,
+                    column="region_code",
+                    source=source,
+                )
+            )
             continue
         unknown = [a for a in r["associations"] if a not in organisations]
         if unknown:
-            problems.append(Problem(_("Unknown association %(codes)s.") % {"codes": ", ".join(unknown)}, row=number,
-                                    column="associations", source=source))
+            problems.append(
+                Problem(
+                    _("Unknown association %(codes)s.") % {"codes": ", ".join(unknown)},
+                    row=number,
+                    column="associations",
+                    source=source,
+                )
+            )
             continue
         obj = existing.get(r["code"]) or Municipality(code=r["code"])
-        values = {k: r[k] for k in ("name", "type", "population", "census_year", "population_kind",
-                                    "population_date", "population_source", "area_km2", "latitude",
-                                    "longitude", "valid_from", "valid_to")}
-        values.update(region=region, country=_country(r["country"], countries), website=r.get("website", ""))
+        values = {
+            k: r[k]
+            for k in (
+                "name",
+                "type",
+                "population",
+                "census_year",
+                "population_kind",
+                "population_date",
+                "population_source",
+                "area_km2",
+                "latitude",
+                "longitude",
+                "valid_from",
+                "valid_to",
+            )
+        }
+        values.update(
+            region=region, country=_country(r["country"], countries), website=r.get("website", "")
+        )
         _update(obj, values, plan, "municipalities")
         saved[r["code"]] = (obj, number, source, r)
     if problems:
         return problems
-    parents = {m.code: m for m in Municipality.objects.filter(code__in={r["part_of"] for *_x, r in saved.values()
-                                                                        if r.get("part_of")})}
+    parents = {
+        m.code: m
+        for m in Municipality.objects.filter(
+            code__in={r["part_of"] for *_x, r in saved.values() if r.get("part_of")}
+        )
+    }
     for obj, number, source, r in saved.values():
         parent_code = r.get("part_of") or ""
         parent = parents.get(parent_code) if parent_code else None
         if parent_code and parent is None:
-            problems.append(Problem(_("Unknown city %(code)s.") % {"code": parent_code}, row=number,
-                                    column="part_of", source=source))
+            problems.append(
+                Problem(
+                    _("Unknown city %(code)s.") % {"code": parent_code},
+                    row=number,
+                    column="part_of",
+                    source=source,
+                )
+            )
             continue
         if obj.part_of_id != (parent.pk if parent else None):
             obj.part_of = parent
             obj.save(update_fields=["part_of"])
         wanted = {organisations[a].pk for a in r["associations"]}
-        have = set(Membership.objects.filter(municipality=obj).values_list("organisation_id", flat=True))
+        have = set(
+            Membership.objects.filter(municipality=obj).values_list("organisation_id", flat=True)
+        )
         for organisation_id in wanted - have:
             Membership.objects.create(municipality=obj, organisation_id=organisation_id)
         if have - wanted and r["has_associations_column"]:
-            for membership in Membership.objects.filter(municipality=obj, organisation_id__in=have - wanted):
+            for membership in Membership.objects.filter(
+                municipality=obj, organisation_id__in=have - wanted
+            ):
                 membership.delete()
     return problems
 
@@ -582,7 +830,10 @@ def _update(obj, values, plan, kind):
     for name, value in values.items():
         field = obj._meta.get_field(name)
         if field.is_relation:
-            current, compared = getattr(obj, field.attname), (value.pk if value is not None else None)
+            current, compared = (
+                getattr(obj, field.attname),
+                (value.pk if value is not None else None),
+            )
         else:
             current = compared = getattr(obj, name)
             compared = value
@@ -592,7 +843,9 @@ def _update(obj, values, plan, kind):
     if obj.pk is None:
         obj.save()
         plan.created[kind] += 1
-        plan.changes.append(_("new %(kind)s %(code)s: %(name)s") % {"kind": kind, "code": obj.code, "name": obj})
+        plan.changes.append(
+            _("new %(kind)s %(code)s: %(name)s") % {"kind": kind, "code": obj.code, "name": obj}
+        )
     elif changed:
         obj.save(update_fields=list(changed))
         plan.updated[kind] += 1
@@ -610,38 +863,65 @@ EXPORT_COLUMNS = COLUMNS["municipalities"][0] + COLUMNS["municipalities"][1]
 def export_rows(country_code):
     municipalities = (
         Municipality.objects.filter(country__code=country_code)
-        .select_related("country", "region", "part_of").prefetch_related("memberships").order_by("region__code", "name")
+        .select_related("country", "region", "part_of")
+        .prefetch_related("memberships")
+        .order_by("region__code", "name")
     )
     for m in municipalities:
         yield {
-            "code": m.code, "country": m.country.code, "region_code": m.region.code, "name": m.name, "type": m.type,
-            "part_of": m.part_of.code if m.part_of else "", "population": m.population or "",
-            "census_year": m.census_year or "", "population_kind": m.population_kind,
-            "population_date": m.population_date or "", "population_source": m.population_source,
+            "code": m.code,
+            "country": m.country.code,
+            "region_code": m.region.code,
+            "name": m.name,
+            "type": m.type,
+            "part_of": m.part_of.code if m.part_of else "",
+            "population": m.population or "",
+            "census_year": m.census_year or "",
+            "population_kind": m.population_kind,
+            "population_date": m.population_date or "",
+            "population_source": m.population_source,
             "area_km2": m.area_km2 if m.area_km2 is not None else "",
             "latitude": m.latitude if m.latitude is not None else "",
-            "longitude": m.longitude if m.longitude is not None else "", "website": m.website,
-            "valid_from": m.valid_from or "", "valid_to": m.valid_to or "",
+            "longitude": m.longitude if m.longitude is not None else "",
+            "website": m.website,
+            "valid_from": m.valid_from or "",
+            "valid_to": m.valid_to or "",
             "associations": ";".join(sorted(o.code for o in m.memberships.all())),
         }
 
 
 def export_regions(country_code):
-    for r in Region.objects.filter(country__code=country_code).select_related("parent").order_by("code"):
-        yield {"code": r.code, "country": country_code, "kind": r.kind, "parent_code": r.parent.code if r.parent else "",
-               "name": r.name}
+    for r in (
+        Region.objects.filter(country__code=country_code).select_related("parent").order_by("code")
+    ):
+        yield {
+            "code": r.code,
+            "country": country_code,
+            "kind": r.kind,
+            "parent_code": r.parent.code if r.parent else "",
+            "name": r.name,
+        }
 
 
 def export_associations(country_code):
     """The country's associations and every organisation its municipalities belong to (so a re-import works)."""
     from django.db.models import Q
 
-    organisations = Organisation.objects.filter(
-        Q(country__code=country_code) | Q(member_municipalities__country__code=country_code)
-    ).select_related("country").distinct().order_by("code")
+    organisations = (
+        Organisation.objects.filter(
+            Q(country__code=country_code) | Q(member_municipalities__country__code=country_code)
+        )
+        .select_related("country")
+        .distinct()
+        .order_by("code")
+    )
     for o in organisations:
-        yield {"code": o.code, "country": o.country.code if o.country else country_code, "name": o.name,
-               "kind": o.kind}
+        yield {
+            "code": o.code,
+            "country": o.country.code if o.country else country_code,
+            "name": o.name,
+            "kind": o.kind,
+        }
 
 
 ASSOCIATION_COLUMNS = COLUMNS["associations"][0] + COLUMNS["associations"][1]
@@ -655,9 +935,11 @@ def write_export(country_code, out_path):
     """
     out_path = Path(out_path)
     municipalities = list(export_rows(country_code))
-    tables = (("associations", ASSOCIATION_COLUMNS, list(export_associations(country_code))),
-              ("regions", REGION_COLUMNS, list(export_regions(country_code))),
-              ("municipalities", EXPORT_COLUMNS, municipalities))
+    tables = (
+        ("associations", ASSOCIATION_COLUMNS, list(export_associations(country_code))),
+        ("regions", REGION_COLUMNS, list(export_regions(country_code))),
+        ("municipalities", EXPORT_COLUMNS, municipalities),
+    )
     if out_path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
@@ -677,7 +959,9 @@ def write_export(country_code, out_path):
 
 
 def _plain(row):
-    return {k: str(v) if isinstance(v, (datetime.date, decimal.Decimal)) else v for k, v in row.items()}
+    return {
+        k: str(v) if isinstance(v, (datetime.date, decimal.Decimal)) else v for k, v in row.items()
+    }
 
 
 def _write_sheet(sheet, columns, rows):

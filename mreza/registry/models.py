@@ -44,9 +44,16 @@ class Region(AuditedModel):
         CITY = "city", pgettext_lazy("region kind", "city")
         STATISTICAL = "statistical", _("statistical region")
 
-    country = models.ForeignKey(Country, models.PROTECT, related_name="regions", verbose_name=_("country"))
+    country = models.ForeignKey(
+        Country, models.PROTECT, related_name="regions", verbose_name=_("country")
+    )
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("part of")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
     )
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -74,7 +81,12 @@ class Organisation(AuditedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     country = models.ForeignKey(
-        Country, models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("country")
+        Country,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
     )
 
     class Meta:
@@ -127,13 +139,24 @@ class Municipality(AuditedModel):
         DISTRICT = "district", pgettext_lazy("municipality type", "district")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    country = models.ForeignKey(Country, models.PROTECT, related_name="municipalities", verbose_name=_("country"))
-    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name=_("region"))
+    country = models.ForeignKey(
+        Country, models.PROTECT, related_name="municipalities", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     part_of = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="parts", verbose_name=_("part of city")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("part of city"),
     )
     name = models.CharField(_("official name"), max_length=200, help_text=_("In its own script."))
-    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.MUNICIPALITY)
+    type = models.CharField(
+        _("type"), max_length=20, choices=Type.choices, default=Type.MUNICIPALITY
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     census_year = models.PositiveSmallIntegerField(_("census year"), null=True, blank=True)
     # Every figure is a fact with a kind, a reference date and a source.
@@ -142,21 +165,34 @@ class Municipality(AuditedModel):
     )
     population_date = models.DateField(_("reference date of the population"), null=True, blank=True)
     population_source = models.CharField(_("source of the population"), max_length=300, blank=True)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     latitude = models.FloatField(
-        _("latitude"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.FloatField(
-        _("longitude"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(
-        _("about the municipality"), blank=True, help_text=_("Written by the municipality; shown to everyone.")
+        _("about the municipality"),
+        blank=True,
+        help_text=_("Written by the municipality; shown to everyone."),
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     memberships = models.ManyToManyField(
-        Organisation, through="Membership", related_name="member_municipalities", blank=True,
+        Organisation,
+        through="Membership",
+        related_name="member_municipalities",
+        blank=True,
         verbose_name=_("memberships"),
     )
     # Folded name in both scripts, for search (kept in step by save()).
@@ -212,7 +248,9 @@ class Membership(AuditedModel):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "organisation"], name="unique_membership")
+            models.UniqueConstraint(
+                fields=["municipality", "organisation"], name="unique_membership"
+            )
         ]
 
     def __str__(self):

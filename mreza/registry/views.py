@@ -25,29 +25,44 @@ def directory(request):
     if form.is_bound and form.is_valid():
         municipalities = form.filter(municipalities)
     page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page,
-               "population_total": municipalities.population_total() if page.paginator.count else None}
+    context = {
+        "form": form,
+        "page": page,
+        "population_total": municipalities.population_total() if page.paginator.count else None,
+    }
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "registry/_directory_results.html", context)
     return render(request, "registry/directory.html", context)
 
 
 def _municipality(request, code, perm=Perm.VIEW):
-    return get_or_deny(request.user, perm, Municipality.objects.for_directory().select_related("part_of"), code=code)
+    return get_or_deny(
+        request.user,
+        perm,
+        Municipality.objects.for_directory().select_related("part_of"),
+        code=code,
+    )
 
 
 def profile(request, code):
     municipality = _municipality(request, code)
-    memberships = Membership.objects.filter(municipality=municipality).select_related("organisation")
+    memberships = Membership.objects.filter(municipality=municipality).select_related(
+        "organisation"
+    )
     parts = list(municipality.parts.order_by("name").only("code", "name"))
     point = _map_point(municipality)
     from mreza.assessment.models import Assessment, LearningProfile
     from mreza.core.access import assessments_visible_to, profiles_visible_to
 
-    assessments = assessments_visible_to(request.user, Assessment.objects.filter(municipality=municipality)) \
-        if request.user.is_authenticated else []
-    profiles = profiles_visible_to(request.user, LearningProfile.objects.filter(municipality=municipality)
-                                   .select_related("assessment"))
+    assessments = (
+        assessments_visible_to(request.user, Assessment.objects.filter(municipality=municipality))
+        if request.user.is_authenticated
+        else []
+    )
+    profiles = profiles_visible_to(
+        request.user,
+        LearningProfile.objects.filter(municipality=municipality).select_related("assessment"),
+    )
     context = {
         "assessments": assessments,
         "profiles": profiles,
@@ -57,8 +72,15 @@ def profile(request, code):
         "can_view_people": may(request.user, Perm.VIEW_PEOPLE, municipality),
         "can_change": may(request.user, Perm.CHANGE, municipality),
         "can_view_history": may(request.user, Perm.VIEW_HISTORY, municipality),
-        "map_svg": _render_map([point], municipality.country.code, width=360, highlight=point["id"],
-                               title=_("Location of %(name)s") % {"name": municipality.name}) if point else "",
+        "map_svg": _render_map(
+            [point],
+            municipality.country.code,
+            width=360,
+            highlight=point["id"],
+            title=_("Location of %(name)s") % {"name": municipality.name},
+        )
+        if point
+        else "",
     }
     return render(request, "registry/profile.html", context)
 
@@ -66,8 +88,15 @@ def profile(request, code):
 def _map_point(m):
     if m.latitude is None or m.longitude is None:
         return None
-    return {"id": m.code, "lat": m.latitude, "lon": m.longitude, "label": m.name, "url": f"/municipalities/{m.code}/",
-            "kind": m.type, "size": m.population or 0}
+    return {
+        "id": m.code,
+        "lat": m.latitude,
+        "lon": m.longitude,
+        "label": m.name,
+        "url": f"/municipalities/{m.code}/",
+        "kind": m.type,
+        "size": m.population or 0,
+    }
 
 
 def _render_map(points, country_code, *, title, **options):
@@ -76,10 +105,17 @@ def _render_map(points, country_code, *, title, **options):
     labels = {
         "title": title,
         "desc": _("Each point is a municipality; select one to open its profile."),
-        "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"), "reset": _("Reset view"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
+        "reset": _("Reset view"),
     }
-    return render_map(points, countries=(country_code,), labels=labels,
-                      tile_url=settings.MREZA_MAP_TILE_URL or None, **options)
+    return render_map(
+        points,
+        countries=(country_code,),
+        labels=labels,
+        tile_url=settings.MREZA_MAP_TILE_URL or None,
+        **options,
+    )
 
 
 def _home_country(user, codes):
@@ -87,17 +123,25 @@ def _home_country(user, codes):
     if user.is_authenticated:
         from mreza.accounts.models import MunicipalRole, OrganisationRole
 
-        mine = (MunicipalRole.objects.filter(user=user).order_by("pk")
-                .values_list("municipality__country__code", flat=True).first()
-                or OrganisationRole.objects.filter(user=user, organisation__country__isnull=False)
-                .order_by("pk").values_list("organisation__country__code", flat=True).first())
+        mine = (
+            MunicipalRole.objects.filter(user=user)
+            .order_by("pk")
+            .values_list("municipality__country__code", flat=True)
+            .first()
+            or OrganisationRole.objects.filter(user=user, organisation__country__isnull=False)
+            .order_by("pk")
+            .values_list("organisation__country__code", flat=True)
+            .first()
+        )
         if mine in codes:
             return mine
     return "BA" if "BA" in codes or not codes else codes[0]
 
 
 def map_view(request):
-    countries = list(Country.objects.filter(municipalities__isnull=False).distinct().order_by("code"))
+    countries = list(
+        Country.objects.filter(municipalities__isnull=False).distinct().order_by("code")
+    )
     codes = [c.code for c in countries]
     selected = (request.GET.get("country") or "").upper()
     if selected not in codes:
@@ -118,21 +162,39 @@ def map_view(request):
         point["label"] = label
         points.append(point)
     svg = _render_map(points, selected, width=900, title=_("Map of municipalities"))
-    return render(request, "registry/map.html", {
-        "countries": countries, "selected": selected, "svg": svg, "count": len(points),
-        "types": Municipality.Type.choices, "unplaced": unplaced,
-    })
+    return render(
+        request,
+        "registry/map.html",
+        {
+            "countries": countries,
+            "selected": selected,
+            "svg": svg,
+            "count": len(points),
+            "types": Municipality.Type.choices,
+            "unplaced": unplaced,
+        },
+    )
 
 
 DATA_QUALITY_COLUMNS = [
     # (key, label, condition for "missing")
     ("population", gettext_lazy("Population"), Q(population__isnull=True)),
-    ("population_facts", gettext_lazy("Kind or date of the population figure"),
-     Q(population__isnull=False) & (Q(population_kind="") | Q(population_date__isnull=True))),
-    ("population_source", gettext_lazy("Source of the population figure"),
-     Q(population__isnull=False, population_source="")),
+    (
+        "population_facts",
+        gettext_lazy("Kind or date of the population figure"),
+        Q(population__isnull=False) & (Q(population_kind="") | Q(population_date__isnull=True)),
+    ),
+    (
+        "population_source",
+        gettext_lazy("Source of the population figure"),
+        Q(population__isnull=False, population_source=""),
+    ),
     ("area", gettext_lazy("Area"), Q(area_km2__isnull=True)),
-    ("coordinates", gettext_lazy("Coordinates of the seat"), Q(latitude__isnull=True) | Q(longitude__isnull=True)),
+    (
+        "coordinates",
+        gettext_lazy("Coordinates of the seat"),
+        Q(latitude__isnull=True) | Q(longitude__isnull=True),
+    ),
     ("website", gettext_lazy("Website"), Q(website="")),
 ]
 
@@ -141,16 +203,33 @@ DATA_QUALITY_COLUMNS = [
 def data_quality(request):
     """For administrators: how many values are missing, per country and column (nothing is invented)."""
     require_admin(request.user)
-    aggregates = {"units": Count("id")} | {f"missing_{key}": Count("id", filter=condition)
-                                           for key, _label, condition in DATA_QUALITY_COLUMNS}
-    per_country = (Municipality.objects.order_by().values("country__code").annotate(**aggregates)
-                   .order_by("country__code"))
+    aggregates = {"units": Count("id")} | {
+        f"missing_{key}": Count("id", filter=condition)
+        for key, _label, condition in DATA_QUALITY_COLUMNS
+    }
+    per_country = (
+        Municipality.objects.order_by()
+        .values("country__code")
+        .annotate(**aggregates)
+        .order_by("country__code")
+    )
     countries = {c.code: c for c in Country.objects.all()}
-    rows = [{"country": countries[r["country__code"]], "units": r["units"],
-             "gaps": [r[f"missing_{key}"] for key, _label, _c in DATA_QUALITY_COLUMNS]} for r in per_country]
-    return render(request, "registry/data_quality.html", {
-        "rows": rows, "columns": [label for _k, label, _c in DATA_QUALITY_COLUMNS],
-    })
+    rows = [
+        {
+            "country": countries[r["country__code"]],
+            "units": r["units"],
+            "gaps": [r[f"missing_{key}"] for key, _label, _c in DATA_QUALITY_COLUMNS],
+        }
+        for r in per_country
+    ]
+    return render(
+        request,
+        "registry/data_quality.html",
+        {
+            "rows": rows,
+            "columns": [label for _k, label, _c in DATA_QUALITY_COLUMNS],
+        },
+    )
 
 
 @login_required
@@ -158,23 +237,38 @@ def people(request, code):
     from mreza.accounts.models import Invitation, MunicipalRole
 
     municipality = _municipality(request, code, Perm.VIEW_PEOPLE)
-    roles = MunicipalRole.objects.filter(municipality=municipality).select_related("user").order_by("user__full_name")
+    roles = (
+        MunicipalRole.objects.filter(municipality=municipality)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
     can_manage = may(request.user, Perm.MANAGE_PEOPLE, municipality)
     invitations = (
-        Invitation.objects.filter(municipality=municipality, accepted_at__isnull=True).select_related("invited_by")
-        if can_manage else []
+        Invitation.objects.filter(
+            municipality=municipality, accepted_at__isnull=True
+        ).select_related("invited_by")
+        if can_manage
+        else []
     )
-    return render(request, "registry/people.html", {
-        "municipality": municipality, "roles": roles, "can_manage": can_manage, "invitations": invitations,
-    })
+    return render(
+        request,
+        "registry/people.html",
+        {
+            "municipality": municipality,
+            "roles": roles,
+            "can_manage": can_manage,
+            "invitations": invitations,
+        },
+    )
 
 
 @login_required
 def history(request, code):
     municipality = _municipality(request, code, Perm.VIEW_HISTORY)
     # each entry only if the record it describes may be seen now (an unsubmitted score stays hidden)
-    entries = audit_entries_visible_to(request.user, AuditEntry.objects.filter(
-        municipality_id=municipality.pk)).select_related("actor", "content_type")
+    entries = audit_entries_visible_to(
+        request.user, AuditEntry.objects.filter(municipality_id=municipality.pk)
+    ).select_related("actor", "content_type")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "registry/history.html", {"municipality": municipality, "page": page})
 
@@ -187,19 +281,31 @@ def edit(request, code):
         form = MunicipalityForm(request.POST, instance=municipality)
         if form.is_valid():
             try:
-                save_versioned(form.instance, ["website", "description"], form.cleaned_data["version"])
+                save_versioned(
+                    form.instance, ["website", "description"], form.cleaned_data["version"]
+                )
             except EditConflict:
-                messages.error(request, _(
-                    "Someone else saved this page while you were editing it. Your text is kept below; "
-                    "compare it with the current version and save again."
-                ))
+                messages.error(
+                    request,
+                    _(
+                        "Someone else saved this page while you were editing it. Your text is kept below; "
+                        "compare it with the current version and save again."
+                    ),
+                )
                 fresh = Municipality.objects.get(pk=municipality.pk)
                 data = request.POST.copy()
                 data["version"] = fresh.version
                 form = MunicipalityForm(data, instance=fresh)
-                return render(request, "registry/edit.html", {
-                    "municipality": fresh, "form": form, "conflict": True,
-                }, status=409)
+                return render(
+                    request,
+                    "registry/edit.html",
+                    {
+                        "municipality": fresh,
+                        "form": form,
+                        "conflict": True,
+                    },
+                    status=409,
+                )
             messages.success(request, _("Saved."))
             return redirect("registry:profile", code=municipality.code)
     else:

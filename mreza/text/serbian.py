@@ -16,13 +16,45 @@ from .keep_latin import latin_only_spans
 from .serbian_exceptions import PREFIXES_ENDING_IN_D, ROOTS_STARTING_WITH_Ž, SPLIT_DIGRAPH_STEMS
 
 _CYRILLIC_LETTERS = "абвгдђежзијклљмнњопрстћуфхцчџш"
-_LATIN_LETTERS = "a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š".split()
-assert len(_CYRILLIC_LETTERS) == len(_LATIN_LETTERS) == 30
+_LATIN_LETTERS = [
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "đ",
+    "e",
+    "ž",
+    "z",
+    "i",
+    "j",
+    "k",
+    "l",
+    "lj",
+    "m",
+    "n",
+    "nj",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "ć",
+    "u",
+    "f",
+    "h",
+    "c",
+    "č",
+    "dž",
+    "š",
+]
+if not len(_CYRILLIC_LETTERS) == len(_LATIN_LETTERS) == 30:
+    raise ImportError("the Serbian alphabet tables must have 30 letters each")
 
 # --- Cyrillic → Latin -----------------------------------------------------------------------
 
 _CYR_TO_LAT = str.maketrans(
-    {cyr: lat for cyr, lat in zip(_CYRILLIC_LETTERS, _LATIN_LETTERS, strict=True)}
+    dict(zip(_CYRILLIC_LETTERS, _LATIN_LETTERS, strict=True))
     | {
         cyr.upper(): lat.capitalize()
         for cyr, lat in zip(_CYRILLIC_LETTERS, _LATIN_LETTERS, strict=True)

@@ -37,7 +37,9 @@ def checked_msgids():
     msgids += allauth_strings.DJANGO_STRINGS
     msgids += [text for pair in allauth_strings.DJANGO_PLURAL_STRINGS for text in pair]
     msgids.append("Code")  # our own label of the one-time code field (mfa_forms.CODE_LABEL)
-    msgids.append("New to Mreža? Your municipality's coordinator sends you an invitation by e-mail.")
+    msgids.append(
+        "New to Mreža? Your municipality's coordinator sends you an invitation by e-mail."
+    )
     return list(dict.fromkeys(msgids))
 
 
@@ -89,8 +91,11 @@ def render_sign_in_pages(client, world, lang):
         return response
 
     get("sign in", "/accounts/login/")
-    post("sign in, wrong password", "/accounts/login/",
-         {"login": "bob@example.org", "password": "wrong"})
+    post(
+        "sign in, wrong password",
+        "/accounts/login/",
+        {"login": "bob@example.org", "password": "wrong"},
+    )
     get("sign up closed", "/accounts/signup/")
     get("password reset", "/accounts/password/reset/")
     post("password reset, not an address", "/accounts/password/reset/", {"email": "charlie@"})
@@ -102,8 +107,11 @@ def render_sign_in_pages(client, world, lang):
     post("new password, mismatch", form_url, {"password1": NEW_PASSWORD, "password2": "other-9x!"})
     post("new password, too short", form_url, {"password1": "x7!", "password2": "x7!"})
     post("new password, common", form_url, {"password1": "12345678", "password2": "12345678"})
-    post("new password, like the address", form_url,
-         {"password1": "charlie@example.org", "password2": "charlie@example.org"})
+    post(
+        "new password, like the address",
+        form_url,
+        {"password1": "charlie@example.org", "password2": "charlie@example.org"},
+    )
     post("new password set", form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     get("bad token", "/accounts/password/reset/key/1-bad-token/")
     post("unknown account", "/accounts/password/reset/", {"email": "nobody@example.org"})
@@ -114,7 +122,9 @@ def render_sign_in_pages(client, world, lang):
     secret = generate_totp_secret()
     TOTP.activate(world.alice, secret)
     RecoveryCodes.activate(world.alice)
-    post("two-factor stage", "/accounts/login/", {"login": "alice@example.org", "password": PASSWORD})
+    post(
+        "two-factor stage", "/accounts/login/", {"login": "alice@example.org", "password": PASSWORD}
+    )
     post("two-factor stage, wrong code", "/accounts/2fa/authenticate/", {"code": _code(secret, 5)})
     post("signed in", "/accounts/2fa/authenticate/", {"code": _code(secret)})
     get("two-factor settings", "/accounts/2fa/")
@@ -127,10 +137,16 @@ def render_sign_in_pages(client, world, lang):
     get("new recovery codes", "/accounts/2fa/recovery-codes/generate/")
     post("recovery codes generated", "/accounts/2fa/recovery-codes/generate/", {})
     get("change password", "/accounts/password/change/")
-    post("change password, wrong current", "/accounts/password/change/",
-         {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": "other-9x!"})
-    post("password changed", "/accounts/password/change/",
-         {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    post(
+        "change password, wrong current",
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": "other-9x!"},
+    )
+    post(
+        "password changed",
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     get("sign out", "/accounts/logout/")
     post("signed out", "/accounts/logout/", {})
 
@@ -145,7 +161,9 @@ def render_sign_in_pages(client, world, lang):
 
     for _ in range(6):
         client.post("/accounts/login/", {"login": "dana@example.org", "password": "wrong"})
-    post("too many attempts", "/accounts/login/", {"login": "dana@example.org", "password": "wrong"})
+    post(
+        "too many attempts", "/accounts/login/", {"login": "dana@example.org", "password": "wrong"}
+    )
     return pages
 
 
@@ -156,13 +174,25 @@ def english(world, client):
 
 def test_the_walk_sees_the_listed_strings(english):
     """The English walk reaches the pages: most listed strings are seen somewhere."""
-    seen = {m for m in checked_msgids() if any(
-        all(_shows(text, piece) for piece in _pieces(m)) for text in english.values())}
-    for msgid in ("Sign In", "Two-Factor Authentication", "Incorrect code.", "Bad Token",
-                  "Password Reset Email", "Activate Authenticator App", "You have signed out.",
-                  "Too many failed login attempts. Try again later.", "This password is too common.",
-                  "Enter a valid email address.", "The password is too similar to the %(verbose_name)s.",
-                  "The email address and/or password you specified are not correct."):
+    seen = {
+        m
+        for m in checked_msgids()
+        if any(all(_shows(text, piece) for piece in _pieces(m)) for text in english.values())
+    }
+    for msgid in (
+        "Sign In",
+        "Two-Factor Authentication",
+        "Incorrect code.",
+        "Bad Token",
+        "Password Reset Email",
+        "Activate Authenticator App",
+        "You have signed out.",
+        "Too many failed login attempts. Try again later.",
+        "This password is too common.",
+        "Enter a valid email address.",
+        "The password is too similar to the %(verbose_name)s.",
+        "The email address and/or password you specified are not correct.",
+    ):
         assert msgid in seen, msgid
     assert len(seen) >= 50
 
@@ -180,4 +210,3 @@ def test_sign_in_pages_have_no_english_left(world, client, english, lang):
             if any(_shows(text, piece) for piece in pieces if len(piece) > 3 or " " in piece):
                 left.append(f"{name}: {msgid!r}")
     assert not left, f"{lang}: {len(left)} allauth strings still in English:\n" + "\n".join(left)
-

@@ -10,7 +10,9 @@ def _clear_rate_limits():
 
 
 def test_login_and_logout(world, client):
-    response = client.post("/accounts/login/", {"login": "alice@example.org", "password": "test-password-123"})
+    response = client.post(
+        "/accounts/login/", {"login": "alice@example.org", "password": "test-password-123"}
+    )
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     assert "Бања Лука" in client.get("/dashboard/").content.decode()
     assert client.post("/accounts/logout/").status_code == 302
@@ -21,7 +23,9 @@ def test_failed_logins_are_rate_limited(world, client):
     for _ in range(6):
         client.post("/accounts/login/", {"login": "alice@example.org", "password": "wrong"})
     # Even the right password is refused until the limit expires.
-    response = client.post("/accounts/login/", {"login": "alice@example.org", "password": "test-password-123"})
+    response = client.post(
+        "/accounts/login/", {"login": "alice@example.org", "password": "test-password-123"}
+    )
     assert response.status_code in (200, 429)
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session

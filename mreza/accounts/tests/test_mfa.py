@@ -62,8 +62,11 @@ def test_wrong_passwords_at_the_admin_login_are_rate_limited(world, client):
 
 def test_admin_password_alone_does_not_open_the_admin(world, client):
     secret = _with_totp(world.admin)
-    data = {"username": "admin@example.org", "login": "admin@example.org",
-            "password": "test-password-123"}
+    data = {
+        "username": "admin@example.org",
+        "login": "admin@example.org",
+        "password": "test-password-123",
+    }
     response = client.post("/admin/login/?next=/admin/", data, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
@@ -80,14 +83,19 @@ def test_a_session_without_the_totp_stage_is_sent_to_it(world, client, settings,
     settings.MREZA_MFA_REQUIRED = required
     secret = _with_totp(world.alice)
     client.force_login(world.alice)
-    for path in ("/dashboard/", "/municipalities/T-A/", "/accounts/password/change/",
-                 "/accounts/2fa/"):
+    for path in (
+        "/dashboard/",
+        "/municipalities/T-A/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+    ):
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"].startswith("/accounts/2fa/reauthenticate/?next="), path
     assert client.get("/accounts/2fa/reauthenticate/?next=/dashboard/").status_code == 200
-    response = client.post("/accounts/2fa/reauthenticate/?next=/dashboard/",
-                           {"code": _code(secret)})
+    response = client.post(
+        "/accounts/2fa/reauthenticate/?next=/dashboard/", {"code": _code(secret)}
+    )
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     assert client.get("/dashboard/").status_code == 200
 
@@ -112,8 +120,9 @@ def test_a_wrong_code_does_not_pass(world, client, settings):
 def test_login_with_the_totp_stage_passes_without_asking_again(world, client, settings):
     settings.MREZA_MFA_REQUIRED = True
     secret = _with_totp(world.alice)
-    response = client.post("/accounts/login/", {"login": "alice@example.org",
-                                                "password": "test-password-123"})
+    response = client.post(
+        "/accounts/login/", {"login": "alice@example.org", "password": "test-password-123"}
+    )
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert client.get("/dashboard/").status_code == 302  # not signed in yet
     response = client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})

@@ -193,19 +193,19 @@ def _index_nodes(
             if key in seen:
                 errors.append(
                     FrameworkError(
-                        format_path(path + (str(key),)),
+                        format_path((*path, str(key))),
                         f"duplicate key {key!r} (first defined on line {seen[key]})",
                         key_line,
                     )
                 )
                 continue
             seen[key] = key_line
-            child = path + (str(key),)
+            child = (*path, str(key))
             lines[child] = key_line
             _index_nodes(value_node, child, lines, errors)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_nodes(item, path + (i,), lines, errors)
+            _index_nodes(item, (*path, i), lines, errors)
 
 
 def _parse(text: str) -> tuple[Any, dict[Path_, int], list[FrameworkError]]:
@@ -275,10 +275,10 @@ class _Validator:
         for key in value:
             if key not in keys:
                 allowed = ", ".join(sorted(keys))
-                self.err(path + (str(key),), f"unknown key {key!r} (allowed: {allowed})")
+                self.err((*path, str(key)), f"unknown key {key!r} (allowed: {allowed})")
         for key, required in keys.items():
             if required and key not in value:
-                self.err(path + (key,), "missing required key")
+                self.err((*path, key), "missing required key")
         return True
 
     def string(self, value: Any, path: Path_, *, what: str = "value") -> bool:
@@ -311,31 +311,33 @@ class _Validator:
             self.err(path, "must be a mapping of language code to text (e.g. en: ...)")
             return
         if not isinstance(value, dict):
-            self.err(path, f"must be a mapping of language code to text, got {type(value).__name__}")
+            self.err(
+                path, f"must be a mapping of language code to text, got {type(value).__name__}"
+            )
             return
         for lang in value:
             if lang in DERIVED_LANGUAGES:
                 self.err(
-                    path + (str(lang),),
+                    (*path, str(lang)),
                     f"{lang} is derived from {DERIVED_LANGUAGES[lang]} by transliteration; "
                     "do not store it",
                 )
             elif lang not in self.languages:
                 self.err(
-                    path + (str(lang),),
+                    (*path, str(lang)),
                     f"unknown language {lang!r} (framework languages: {', '.join(self.languages)})",
                 )
         for lang in self.languages:
             if lang not in value:
-                self.err(path + (lang,), "missing translation")
+                self.err((*path, lang), "missing translation")
                 continue
             item = value[lang]
             if not isinstance(item, str):
-                self.err(path + (lang,), f"translation must be a string, got {type(item).__name__}")
+                self.err((*path, lang), f"translation must be a string, got {type(item).__name__}")
             elif not item.strip():
-                self.err(path + (lang,), "empty translation")
+                self.err((*path, lang), "empty translation")
             else:
-                self.script(item, lang, path + (lang,))
+                self.script(item, lang, (*path, lang))
 
     def script(self, text: str, lang: str, path: Path_) -> None:
         words = _WORD_RE.findall(text)
@@ -345,15 +347,13 @@ class _Validator:
             latin = [
                 w
                 for w in words
-                if any("a" <= c.lower() <= "z" for c in w)
-                and sum(1 for c in w if c.isupper()) < 2
+                if any("a" <= c.lower() <= "z" for c in w) and sum(1 for c in w if c.isupper()) < 2
             ]
             if latin:
                 shown = ", ".join(sorted(set(latin))[:5])
                 self.err(path, f"expected Cyrillic script, found Latin word(s): {shown}")
-        elif lang in LATIN_LANGUAGES:
-            if any("\u0400" <= c <= "\u04ff" for c in text):
-                self.err(path, "unexpected Cyrillic letters (this language is written in Latin script)")
+        elif lang in LATIN_LANGUAGES and any("\u0400" <= c <= "\u04ff" for c in text):
+            self.err(path, "unexpected Cyrillic letters (this language is written in Latin script)")
 
     def unique(self, items: list[tuple[Any, Path_]], what: str) -> None:
         seen: dict[Any, Path_] = {}
@@ -410,7 +410,7 @@ class _Validator:
         self.check_criteria(data.get("criteria"))
         for code, (panel, path) in self.panels.items():
             if code not in self.used_panels and isinstance(panel, dict):
-                self.err(path + ("code",), f"panel {code!r} is not used by any criterion")
+                self.err((*path, "code"), f"panel {code!r} is not used by any criterion")
         return self.errors
 
     def check_languages(self, value: Any) -> None:
@@ -418,7 +418,7 @@ class _Validator:
         items = self.seq(value, path)
         good: list[str] = []
         for i, lang in enumerate(items):
-            p = path + (i,)
+            p = (*path, i)
             if lang in DERIVED_LANGUAGES:
                 self.err(p, f"{lang} is derived from {DERIVED_LANGUAGES[lang]}; do not list it")
             elif lang not in KNOWN_LANGUAGES:
@@ -437,22 +437,26 @@ class _Validator:
         path: Path_ = ("source",)
         if value is None or not self.mapping(value, path, _SOURCE_KEYS):
             return
-        self.string(value.get("publisher"), path + ("publisher",), what="publisher")
+        self.string(value.get("publisher"), (*path, "publisher"), what="publisher")
         for key in ("title", "url"):
             if key in value:
-                self.string(value[key], path + (key,), what=key)
-        if "year" in value and not (isinstance(value["year"], int) and not isinstance(value["year"], bool)):
-            self.err(path + ("year",), "year must be an integer")
-        self.text(value.get("licence"), path + ("licence",))
+                self.string(value[key], (*path, key), what=key)
+        if "year" in value and not (
+            isinstance(value["year"], int) and not isinstance(value["year"], bool)
+        ):
+            self.err((*path, "year"), "year must be an integer")
+        self.text(value.get("licence"), (*path, "licence"))
 
     def check_methods(self, value: Any) -> None:
         path: Path_ = ("scoring_methods",)
         good: list[str] = []
         for i, method in enumerate(self.seq(value, path)):
             if method not in METHODS:
-                self.err(path + (i,), f"unknown scoring method {method!r} (known: {', '.join(METHODS)})")
+                self.err(
+                    (*path, i), f"unknown scoring method {method!r} (known: {', '.join(METHODS)})"
+                )
             elif method in good:
-                self.err(path + (i,), f"duplicate scoring method {method!r}")
+                self.err((*path, i), f"duplicate scoring method {method!r}")
             else:
                 good.append(method)
         self.methods = tuple(good)
@@ -461,11 +465,11 @@ class _Validator:
         path: Path_ = ("rollup",)
         if value is None:
             return
-        if not self.mapping(value, path, {k: False for k in ROLLUP_RULES}):
+        if not self.mapping(value, path, dict.fromkeys(ROLLUP_RULES, False)):
             return
         for key, allowed in ROLLUP_RULES.items():
             if key in value and value[key] not in allowed:
-                self.err(path + (key,), f"must be one of {', '.join(allowed)}")
+                self.err((*path, key), f"must be one of {', '.join(allowed)}")
 
     # -- panels --------------------------------------------------------------
 
@@ -474,12 +478,12 @@ class _Validator:
         items = self.seq(value, path)
         codes: list[tuple[Any, Path_]] = []
         for i, panel in enumerate(items):
-            p = path + (i,)
+            p = (*path, i)
             if not self.mapping(panel, p, _PANEL_KEYS):
                 continue
             code = panel.get("code")
-            if self.code(code, p + ("code",), _SLUG_RE, "classic-enablers"):
-                codes.append((code, p + ("code",)))
+            if self.code(code, (*p, "code"), _SLUG_RE, "classic-enablers"):
+                codes.append((code, (*p, "code")))
                 self.panels.setdefault(code, (panel, p))
             self.check_panel(panel, p)
         self.unique(codes, "panel code")
@@ -492,63 +496,70 @@ class _Validator:
     def check_panel(self, panel: dict, path: Path_) -> None:
         kind, method = panel.get("kind"), panel.get("method")
         if kind is not None and kind not in KINDS:
-            self.err(path + ("kind",), f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
+            self.err((*path, "kind"), f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
         if method is not None:
             if method not in METHODS:
-                self.err(path + ("method",), f"unknown method {method!r} (known: {', '.join(METHODS)})")
+                self.err(
+                    (*path, "method"), f"unknown method {method!r} (known: {', '.join(METHODS)})"
+                )
             elif self.methods and method not in self.methods:
-                self.err(path + ("method",), f"method {method!r} is not listed in scoring_methods")
+                self.err((*path, "method"), f"method {method!r} is not listed in scoring_methods")
         if (kind == "maturity") != (method == "maturity") and kind in KINDS and method in METHODS:
-            self.err(path + ("kind",), "kind 'maturity' goes with method 'maturity' and only with it")
-        self.text(panel.get("name"), path + ("name",))
+            self.err(
+                (*path, "kind"), "kind 'maturity' goes with method 'maturity' and only with it"
+            )
+        self.text(panel.get("name"), (*path, "name"))
         if "description" in panel:
-            self.text(panel["description"], path + ("description",))
+            self.text(panel["description"], (*path, "description"))
         for key in ("cumulative", "allow_no_score"):
-            self.boolean(panel.get(key), path + (key,))
+            self.boolean(panel.get(key), (*path, key))
 
         scale = self.check_scale(panel, path)
         dimensions = panel.get("dimensions")
         has_panel_bands = "bands" in panel
         if has_panel_bands:
-            self.check_bands(panel["bands"], path + ("bands",), scale)
+            self.check_bands(panel["bands"], (*path, "bands"), scale)
 
         if method == "fine_tuned":
             if dimensions is None:
-                self.err(path + ("dimensions",), "method fine_tuned needs dimensions")
+                self.err((*path, "dimensions"), "method fine_tuned needs dimensions")
             if panel.get("combine") is None:
-                self.err(path + ("combine",), f"method fine_tuned needs combine ({', '.join(COMBINE_RULES)})")
+                self.err(
+                    (*path, "combine"),
+                    f"method fine_tuned needs combine ({', '.join(COMBINE_RULES)})",
+                )
         elif dimensions is not None and method in METHODS:
-            self.err(path + ("dimensions",), "dimensions are only used with method fine_tuned")
+            self.err((*path, "dimensions"), "dimensions are only used with method fine_tuned")
         if "combine" in panel and panel["combine"] not in COMBINE_RULES:
-            self.err(path + ("combine",), f"must be one of {', '.join(COMBINE_RULES)}")
+            self.err((*path, "combine"), f"must be one of {', '.join(COMBINE_RULES)}")
 
-        dims = self.seq(dimensions, path + ("dimensions",)) if dimensions is not None else []
+        dims = self.seq(dimensions, (*path, "dimensions")) if dimensions is not None else []
         if method == "fine_tuned" and isinstance(dimensions, list) and len(dims) == 1:
-            self.err(path + ("dimensions",), "a fine_tuned panel needs at least two dimensions")
+            self.err((*path, "dimensions"), "a fine_tuned panel needs at least two dimensions")
         codes: list[tuple[Any, Path_]] = []
         for j, dim in enumerate(dims):
-            dp = path + ("dimensions", j)
+            dp = (*path, "dimensions", j)
             if not self.mapping(dim, dp, _DIMENSION_KEYS):
                 continue
-            if self.code(dim.get("code"), dp + ("code",), _DIMENSION_RE, "plan"):
-                codes.append((dim["code"], dp + ("code",)))
-            self.text(dim.get("name"), dp + ("name",))
+            if self.code(dim.get("code"), (*dp, "code"), _DIMENSION_RE, "plan"):
+                codes.append((dim["code"], (*dp, "code")))
+            self.text(dim.get("name"), (*dp, "name"))
             if "description" in dim:
-                self.text(dim["description"], dp + ("description",))
+                self.text(dim["description"], (*dp, "description"))
             if "bands" in dim:
-                self.check_bands(dim["bands"], dp + ("bands",), scale)
+                self.check_bands(dim["bands"], (*dp, "bands"), scale)
             elif not has_panel_bands:
-                self.err(dp + ("bands",), "no bands: give the dimension bands or the panel bands")
+                self.err((*dp, "bands"), "no bands: give the dimension bands or the panel bands")
         self.unique(codes, "dimension code")
         if not dims and not has_panel_bands:
-            self.err(path + ("bands",), "missing required key")
+            self.err((*path, "bands"), "missing required key")
 
     def check_scale(self, panel: dict, path: Path_) -> tuple[Fraction, Fraction, Fraction] | None:
         ok = True
         for key in ("min", "max", "step"):
             value = panel.get(key)
             if key in panel and not _is_number(value):
-                self.err(path + (key,), f"{key} must be a number")
+                self.err((*path, key), f"{key} must be a number")
                 ok = False
             elif key not in panel:
                 ok = False
@@ -556,50 +567,58 @@ class _Validator:
             return None
         lo, hi, step = _frac(panel["min"]), _frac(panel["max"]), _frac(panel["step"])
         if lo >= hi:
-            self.err(path + ("max",), f"max ({_fmt_num(hi)}) must be greater than min ({_fmt_num(lo)})")
+            self.err(
+                (*path, "max"), f"max ({_fmt_num(hi)}) must be greater than min ({_fmt_num(lo)})"
+            )
             return None
         if step <= 0:
-            self.err(path + ("step",), "step must be positive")
+            self.err((*path, "step"), "step must be positive")
             return None
         if (hi - lo) % step != 0:
             self.err(
-                path + ("step",),
+                (*path, "step"),
                 f"step {_fmt_num(step)} does not divide the range {_fmt_num(lo)}..{_fmt_num(hi)}",
             )
             return None
         return lo, hi, step
 
-    def check_bands(self, value: Any, path: Path_, scale: tuple[Fraction, Fraction, Fraction] | None) -> None:
+    def check_bands(
+        self, value: Any, path: Path_, scale: tuple[Fraction, Fraction, Fraction] | None
+    ) -> None:
         items = self.seq(value, path)
         ranges: list[tuple[Fraction, Fraction, int]] = []
         for k, band in enumerate(items):
-            bp = path + (k,)
+            bp = (*path, k)
             if not self.mapping(band, bp, _BAND_KEYS):
                 continue
-            self.text(band.get("meaning"), bp + ("meaning",))
+            self.text(band.get("meaning"), (*bp, "meaning"))
             if "label" in band:
-                self.text(band["label"], bp + ("label",))
+                self.text(band["label"], (*bp, "label"))
             rng = band.get("range")
             if rng is None:
                 continue
             if not (isinstance(rng, list) and len(rng) == 2 and all(_is_number(x) for x in rng)):
-                self.err(bp + ("range",), "range must be a list of two numbers [low, high]")
+                self.err((*bp, "range"), "range must be a list of two numbers [low, high]")
                 continue
             a, b = _frac(rng[0]), _frac(rng[1])
             if a > b:
-                self.err(bp + ("range",), f"low end {_fmt_num(a)} is greater than high end {_fmt_num(b)}")
+                self.err(
+                    (*bp, "range"), f"low end {_fmt_num(a)} is greater than high end {_fmt_num(b)}"
+                )
                 continue
             if scale is not None:
                 lo, hi, step = scale
                 if a < lo or b > hi:
                     self.err(
-                        bp + ("range",),
+                        (*bp, "range"),
                         f"range {_fmt_num(a)}..{_fmt_num(b)} lies outside the scale "
                         f"{_fmt_num(lo)}..{_fmt_num(hi)}",
                     )
                     continue
                 if (a - lo) % step or (b - lo) % step:
-                    self.err(bp + ("range",), f"range ends must be on the step {_fmt_num(step)} grid")
+                    self.err(
+                        (*bp, "range"), f"range ends must be on the step {_fmt_num(step)} grid"
+                    )
                     continue
             ranges.append((a, b, k))
         if scale is None or not ranges or len(ranges) != len(items):
@@ -612,12 +631,12 @@ class _Validator:
         for a, b, k in ordered:
             if a > expected:
                 self.err(
-                    path + (k, "range"),
+                    (*path, k, "range"),
                     f"gap: values {_fmt_num(expected)}..{_fmt_num(a - step)} are not covered by any band",
                 )
             elif a < expected:
                 self.err(
-                    path + (k, "range"),
+                    (*path, k, "range"),
                     f"overlap: values {_fmt_num(a)}..{_fmt_num(min(b, expected - step))} "
                     "are already covered by the previous band",
                 )
@@ -625,7 +644,7 @@ class _Validator:
         if expected <= hi:
             last = ordered[-1][2]
             self.err(
-                path + (last, "range"),
+                (*path, last, "range"),
                 f"gap: values {_fmt_num(expected)}..{_fmt_num(hi)} are not covered by any band",
             )
 
@@ -640,7 +659,7 @@ class _Validator:
             return {}
         good: dict[str, str] = {}
         for method, code in value.items():
-            p = path + (str(method),)
+            p = (*path, str(method))
             if method not in METHODS:
                 self.err(p, f"unknown scoring method {method!r} (known: {', '.join(METHODS)})")
                 continue
@@ -667,37 +686,42 @@ class _Validator:
         crit_codes: list[tuple[Any, Path_]] = []
         sub_codes: list[tuple[Any, Path_]] = []
         for i, crit in enumerate(self.seq(value, path)):
-            cp = path + (i,)
+            cp = (*path, i)
             if not self.mapping(crit, cp, _CRITERION_KEYS):
                 continue
             ccode = crit.get("code")
-            code_ok = self.code(ccode, cp + ("code",), _CRITERION_CODE_RE, "1")
+            code_ok = self.code(ccode, (*cp, "code"), _CRITERION_CODE_RE, "1")
             if code_ok:
-                crit_codes.append((ccode, cp + ("code",)))
-            self.text(crit.get("title"), cp + ("title",))
-            self.text(crit.get("description"), cp + ("description",))
-            crit_panels = self.check_panel_refs(crit.get("panels"), cp + ("panels",))
+                crit_codes.append((ccode, (*cp, "code")))
+            self.text(crit.get("title"), (*cp, "title"))
+            self.text(crit.get("description"), (*cp, "description"))
+            crit_panels = self.check_panel_refs(crit.get("panels"), (*cp, "panels"))
             crit_panels_given = isinstance(crit.get("panels"), dict)
-            for j, sub in enumerate(self.seq(crit.get("subcriteria"), cp + ("subcriteria",))):
-                sp = cp + ("subcriteria", j)
+            for j, sub in enumerate(self.seq(crit.get("subcriteria"), (*cp, "subcriteria"))):
+                sp = (*cp, "subcriteria", j)
                 if not self.mapping(sub, sp, _SUBCRITERION_KEYS):
                     continue
                 scode = sub.get("code")
-                if self.code(scode, sp + ("code",), re.compile(r"^\S+$"), "1.1"):
-                    sub_codes.append((scode, sp + ("code",)))
+                if self.code(scode, (*sp, "code"), re.compile(r"^\S+$"), "1.1"):
+                    sub_codes.append((scode, (*sp, "code")))
                     if code_ok:
                         prefix = f"{ccode}."
-                        if not (scode.startswith(prefix) and _SUBCODE_TAIL_RE.match(scode[len(prefix):])):
+                        if not (
+                            scode.startswith(prefix)
+                            and _SUBCODE_TAIL_RE.match(scode[len(prefix) :])
+                        ):
                             self.err(
-                                sp + ("code",),
+                                (*sp, "code"),
                                 f"subcriterion code {scode!r} must start with its criterion code "
                                 f"{prefix!r} (e.g. '{ccode}.1')",
                             )
-                self.text(sub.get("title"), sp + ("title",))
-                self.text(sub.get("description"), sp + ("description",))
-                for k, example in enumerate(self.seq(sub.get("examples"), sp + ("examples",), non_empty=False)):
-                    self.text(example, sp + ("examples", k))
-                own = self.check_panel_refs(sub.get("panels"), sp + ("panels",))
+                self.text(sub.get("title"), (*sp, "title"))
+                self.text(sub.get("description"), (*sp, "description"))
+                for k, example in enumerate(
+                    self.seq(sub.get("examples"), (*sp, "examples"), non_empty=False)
+                ):
+                    self.text(example, (*sp, "examples", k))
+                own = self.check_panel_refs(sub.get("panels"), (*sp, "panels"))
                 own_given = isinstance(sub.get("panels"), dict)
                 self.check_effective_panels(
                     {**crit_panels, **own}, sp, cp, broken=(crit_panels_given or own_given)
@@ -705,7 +729,9 @@ class _Validator:
         self.unique(crit_codes, "criterion code")
         self.unique(sub_codes, "subcriterion code")
 
-    def check_effective_panels(self, effective: dict[str, str], sp: Path_, cp: Path_, broken: bool) -> None:
+    def check_effective_panels(
+        self, effective: dict[str, str], sp: Path_, cp: Path_, broken: bool
+    ) -> None:
         for method in self.methods:
             if method not in effective:
                 # If a reference was given but was itself invalid, that error is enough.
@@ -714,7 +740,7 @@ class _Validator:
                 self.err(
                     sp,
                     f"no panel for scoring method {method!r} "
-                    f"(set {format_path(cp + ('panels', method))} or override it here)",
+                    f"(set {format_path((*cp, 'panels', method))} or override it here)",
                 )
         kinds = {}
         for code in effective.values():
@@ -722,7 +748,7 @@ class _Validator:
             kinds.setdefault(self.panels[code][0].get("kind"), code)
         if len(kinds) > 1:
             detail = ", ".join(f"{code} ({kind})" for kind, code in kinds.items())
-            self.err(sp + ("panels",), f"panels of different kinds apply here: {detail}")
+            self.err((*sp, "panels"), f"panels of different kinds apply here: {detail}")
 
     def _method_mentioned(self, cp: Path_, sp: Path_, method: str) -> bool:
         def get(path: Path_) -> Any:
@@ -735,7 +761,7 @@ class _Validator:
             return node
 
         for base in (cp, sp):
-            refs = get(base + ("panels",))
+            refs = get((*base, "panels"))
             if isinstance(refs, dict) and method in refs:
                 return True
         return False
@@ -744,7 +770,9 @@ class _Validator:
 # --------------------------------------------------------------------------- public API
 
 
-def validate_framework(data: Any, line_map: Mapping[Path_, int] | None = None) -> list[FrameworkError]:
+def validate_framework(
+    data: Any, line_map: Mapping[Path_, int] | None = None
+) -> list[FrameworkError]:
     """Return every problem found in parsed framework *data* (empty list if valid)."""
     return _Validator(data, line_map).run()
 

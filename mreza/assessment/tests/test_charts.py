@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,13 +16,18 @@ from mreza.assessment.charts import bar_svg, radar_svg, wrap_label
 from mreza.assessment.frameworks.schema import FRAMEWORKS_DIR, iter_subcriteria, load_framework
 
 SVG = "{http://www.w3.org/2000/svg}"
-NASTY = 'A <b>&"quoted" \'label\' ]]> & more'
+NASTY = "A <b>&\"quoted\" 'label' ]]> & more"
 
 CAF_CRITERIA = [
-    ("1 Leadership", 62), ("2 Strategy and Planning", 55.5), ("3 People", None),
-    ("4 Partnerships and Resources", 70), ("5 Processes", 48),
-    ("6 Citizen/Customer-oriented Results", 81), ("7 People Results", 12),
-    ("8 Social Responsibility Results", 0), ("9 Key Performance Results", 100),
+    ("1 Leadership", 62),
+    ("2 Strategy and Planning", 55.5),
+    ("3 People", None),
+    ("4 Partnerships and Resources", 70),
+    ("5 Processes", 48),
+    ("6 Citizen/Customer-oriented Results", 81),
+    ("7 People Results", 12),
+    ("8 Social Responsibility Results", 0),
+    ("9 Key Performance Results", 100),
 ]
 PREVIOUS = [50, 60, 40, None, 45, 70, 20, 5, 90]
 
@@ -51,8 +57,10 @@ def bars(items, **kwargs):
 @pytest.fixture(scope="module")
 def caf_bars():
     caf = load_framework(FRAMEWORKS_DIR / "caf2020.yaml")
-    items = [(f"{sub['code']} {sub['title']['en']}", (i * 37) % 101 if i % 7 else None)
-             for i, (_c, sub, _p) in enumerate(iter_subcriteria(caf))]
+    items = [
+        (f"{sub['code']} {sub['title']['en']}", (i * 37) % 101 if i % 7 else None)
+        for i, (_c, sub, _p) in enumerate(iter_subcriteria(caf))
+    ]
     previous = [(i * 53) % 101 if i % 5 else None for i in range(len(items))]
     return items, previous
 
@@ -65,12 +73,15 @@ def test_gettext_noop_and_series_labels_are_marked():
     assert charts.SERIES_LABELS == ("Current", "Previous")
 
 
-@pytest.mark.parametrize("make", [
-    lambda: radar(),
-    lambda: radar(previous=PREVIOUS),
-    lambda: bars(CAF_CRITERIA),
-    lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: radar(),
+        lambda: radar(previous=PREVIOUS),
+        lambda: bars(CAF_CRITERIA),
+        lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
+    ],
+)
 def test_accessible_root(make):
     root = parse(make())
     assert root.get("role") == "img"
@@ -83,15 +94,29 @@ def test_accessible_root(make):
     assert title.text and desc.text
 
 
-@pytest.mark.parametrize("make", [
-    lambda: radar(previous=PREVIOUS),
-    lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: radar(previous=PREVIOUS),
+        lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
+    ],
+)
 def test_plain_svg_for_weasyprint(make):
     svg = make()
     root = parse(svg)
     tags = {el.tag.removeprefix(SVG) for el in root.iter()}
-    assert tags <= {"svg", "title", "desc", "g", "polygon", "line", "circle", "rect", "text", "tspan"}
+    assert tags <= {
+        "svg",
+        "title",
+        "desc",
+        "g",
+        "polygon",
+        "line",
+        "circle",
+        "rect",
+        "text",
+        "tspan",
+    }
     assert "var(" not in svg and "style" not in svg and "script" not in svg.lower()
     for el in root.iter(f"{SVG}text"):
         assert el.get("font-family") == "DejaVu Sans, sans-serif"
@@ -99,10 +124,13 @@ def test_plain_svg_for_weasyprint(make):
     assert charts.COLOUR_CURRENT in svg
 
 
-@pytest.mark.parametrize("make", [
-    lambda **kw: radar(**kw),
-    lambda **kw: bars(CAF_CRITERIA, **kw),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: radar(**kw),
+        lambda **kw: bars(CAF_CRITERIA, **kw),
+    ],
+)
 def test_deterministic_and_ids_depend_on_content(make):
     assert make(previous=PREVIOUS) == make(previous=PREVIOUS)
     first = parse(make()).find(f"{SVG}title").get("id")
@@ -112,10 +140,20 @@ def test_deterministic_and_ids_depend_on_content(make):
 
 def test_escaping_of_labels_title_desc_and_series():
     for svg in (
-        radar_svg([(NASTY, 1), ("b", 2), ("c", None)], title=NASTY, desc=NASTY, previous=[1, 2, 3],
-                  series_labels=("<now>", "&then")),
-        bar_svg([(NASTY, 50), ("b", None)], title=NASTY, desc=NASTY, previous=[1, 2],
-                series_labels=("<now>", "&then")),
+        radar_svg(
+            [(NASTY, 1), ("b", 2), ("c", None)],
+            title=NASTY,
+            desc=NASTY,
+            previous=[1, 2, 3],
+            series_labels=("<now>", "&then"),
+        ),
+        bar_svg(
+            [(NASTY, 50), ("b", None)],
+            title=NASTY,
+            desc=NASTY,
+            previous=[1, 2],
+            series_labels=("<now>", "&then"),
+        ),
     ):
         assert "<b>" not in svg and '&"' not in svg
         root = parse(svg)
@@ -138,7 +176,7 @@ def test_value_format_is_used():
 
 
 def polygons(root):
-    return [el for el in root.iter(f"{SVG}polygon")]
+    return list(root.iter(f"{SVG}polygon"))
 
 
 @pytest.mark.parametrize("n", range(3, 16))
@@ -179,8 +217,8 @@ def test_radar_labels_do_not_overlap(n):
     assert len(boxes) == n
     x_min, _y, view_w, view_h = map(float, root.get("viewBox").split())
     for i, a in enumerate(boxes):
-        assert x_min <= a[0] and a[1] <= x_min + view_w and 0 <= a[2] and a[3] <= view_h
-        for b in boxes[i + 1:]:
+        assert x_min <= a[0] and a[1] <= x_min + view_w and a[2] >= 0 and a[3] <= view_h
+        for b in boxes[i + 1 :]:
             apart = a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
             assert apart, (a, b)
 
@@ -194,7 +232,7 @@ def test_radar_geometry_values_scale_with_radius():
     ring = [tuple(map(float, p.split(","))) for p in outer.get("points").split()]
     centre_x = ring[0][0]
     centre_y = (ring[0][1] + ring[2][1]) / 2
-    assert points[0] == pytest.approx(ring[0], abs=0.02)          # 100 at the outer ring
+    assert points[0] == pytest.approx(ring[0], abs=0.02)  # 100 at the outer ring
     assert points[1][0] - centre_x == pytest.approx((ring[1][0] - centre_x) / 2, abs=0.02)
     assert points[2] == pytest.approx((centre_x, centre_y), abs=0.02)
     assert points[3] == pytest.approx((centre_x, centre_y), abs=0.02)  # None drawn at 0
@@ -244,11 +282,14 @@ def test_radar_labels_wrapped_and_shown_with_values():
     assert "62 / 50" in labels and "— / 40" in labels and "70 / —" in labels
 
 
-@pytest.mark.parametrize("bad", [
-    {"axes": [("a", 1), ("b", 2)]},
-    {"previous": [1, 2]},
-    {"max_value": 0},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"axes": [("a", 1), ("b", 2)]},
+        {"previous": [1, 2]},
+        {"max_value": 0},
+    ],
+)
 def test_radar_rejects_bad_input(bad):
     with pytest.raises(ValueError):
         radar(**bad)
@@ -281,7 +322,9 @@ def test_bars_28_caf_rows(caf_bars):
 
 
 def test_bars_truncate_long_labels_keep_full_text_in_title():
-    long_label = "1.1 Provide direction for the organisation by developing its mission, vision and values"
+    long_label = (
+        "1.1 Provide direction for the organisation by developing its mission, vision and values"
+    )
     root = parse(bars([(long_label, 50), ("Short", 10)]))
     first, second = rows(root)
     shown = first.find(f"{SVG}text").text
@@ -299,7 +342,11 @@ def test_bars_widths_and_gridlines():
     tick_texts = texts(root)
     for tick in ("0", "25", "50", "75", "100"):
         assert tick_texts.count(tick) >= 2  # top and bottom axis
-    grid_lines = [el for el in root.iter(f"{SVG}line") if el.get("stroke") in (charts.GRID, charts.GRID_STRONG)]
+    grid_lines = [
+        el
+        for el in root.iter(f"{SVG}line")
+        if el.get("stroke") in (charts.GRID, charts.GRID_STRONG)
+    ]
     assert len(grid_lines) == 5
 
 
@@ -337,8 +384,17 @@ def test_bars_rejects_bad_input():
 def test_wrap_label():
     assert wrap_label("Leadership") == ["Leadership"]
     assert wrap_label("Partnerships and Resources") == ["Partnerships", "and Resources"]
-    assert wrap_label("Citizen/Customer-oriented Results") == ["Citizen/", "Customer-", "oriented", "Results"]
-    assert wrap_label("Supercalifragilisticexpialidocious", 14) == ["Supercalifragi", "listicexpialid", "ocious"]
+    assert wrap_label("Citizen/Customer-oriented Results") == [
+        "Citizen/",
+        "Customer-",
+        "oriented",
+        "Results",
+    ]
+    assert wrap_label("Supercalifragilisticexpialidocious", 14) == [
+        "Supercalifragi",
+        "listicexpialid",
+        "ocious",
+    ]
     assert wrap_label("") == []
     cut = wrap_label("one two three four five six seven eight", 5, 2)
     assert cut == ["one", "two…"]
@@ -355,8 +411,13 @@ def test_property_wrap_label_respects_limits(text, width, max_lines):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=30), st.one_of(st.none(), st.floats(-50, 150))),
-                min_size=3, max_size=15))
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=30), st.one_of(st.none(), st.floats(-50, 150))),
+        min_size=3,
+        max_size=15,
+    )
+)
 def test_property_radar_always_valid_xml(axes):
     root = parse(radar_svg(axes, title="t", desc="d"))
     assert all(len(p.get("points").split()) == len(axes) for p in polygons(root))
@@ -372,7 +433,7 @@ def test_weasyprint_renders_both_charts(caf_bars):
         '<!doctype html><html><head><meta charset="utf-8"></head><body>'
         f'<h1>Report</h1><div style="width: 16cm">{radar(previous=PREVIOUS)}</div>'
         f'<div style="width: 18cm">{bars(items, previous=previous)}</div>'
-        f'<div>{radar_svg([(NASTY, 1), ("b", 2), ("c", None)], title=NASTY, desc=NASTY)}</div>'
+        f"<div>{radar_svg([(NASTY, 1), ('b', 2), ('c', None)], title=NASTY, desc=NASTY)}</div>"
         "</body></html>"
     )
     pdf = weasyprint.HTML(string=html).write_pdf()
@@ -380,15 +441,22 @@ def test_weasyprint_renders_both_charts(caf_bars):
 
 
 def test_module_does_not_import_django():
-    tree = ast.parse(open(charts.__file__, encoding="utf-8").read())
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    tree = ast.parse(Path(charts.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert not any(name.split(".")[0] == "django" for name in imported)
 
 
 def _contrast(foreground: str, background: str = "#ffffff") -> float:
     def luminance(colour):
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -396,10 +464,13 @@ def _contrast(foreground: str, background: str = "#ffffff") -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: radar(previous=PREVIOUS),
-    lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: radar(previous=PREVIOUS),
+        lambda: bars(CAF_CRITERIA, previous=PREVIOUS),
+    ],
+)
 def test_text_colours_meet_wcag_aa(make):
     root = parse(make())
     colours = {el.get("fill") for el in root.iter() if el.tag in (f"{SVG}text", f"{SVG}tspan")}

@@ -19,13 +19,24 @@ def stored_files(media):
 
 
 def first_code(assessment):
-    return Subcriterion.objects.filter(framework=assessment.framework).order_by("position").first().code
+    return (
+        Subcriterion.objects.filter(framework=assessment.framework)
+        .order_by("position")
+        .first()
+        .code
+    )
 
 
 def upload(client, assessment, name="note.txt", content=b"hello world\n", **extra):
     url = f"/assessments/{assessment.pk}/score/{first_code(assessment)}/"
-    data = {"score": "50", "strengths": "Clear minutes", "version": "0", "save": "",
-            "evidence_file": SimpleUploadedFile(name, content), **extra}
+    data = {
+        "score": "50",
+        "strengths": "Clear minutes",
+        "version": "0",
+        "save": "",
+        "evidence_file": SimpleUploadedFile(name, content),
+        **extra,
+    }
     return client.post(url, data)
 
 
@@ -65,8 +76,12 @@ def test_who_may_download_evidence(world, assessment, client, media):
     assert _download(client, world.charlie, assessment).status_code == 404
 
     score_all(assessment, world.bob)  # bob answers everything and submits
-    assert _download(client, world.alice, assessment).status_code == 200  # coordinator and group administrator
-    assert _download(client, eve, assessment).status_code == 404  # a fellow assessor does not lead the group
+    assert (
+        _download(client, world.alice, assessment).status_code == 200
+    )  # coordinator and group administrator
+    assert (
+        _download(client, eve, assessment).status_code == 404
+    )  # a fellow assessor does not lead the group
     assert _download(client, world.charlie, assessment).status_code == 404
     assert _download(client, world.dana, assessment).status_code == 404
 
@@ -79,17 +94,28 @@ def test_media_files_are_not_published_at_a_url(world, assessment, client, media
     assert client.get(f"/media/{name}").status_code == 404
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("tool.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"),  # a program renamed to .pdf
-    ("page.html", b"<html><script>alert(1)</script></html>"),  # text, but not an allowed kind
-    ("photo.png", b"%PDF-1.7 not a picture"),  # content and name disagree
-    ("empty.txt", b""),
-])
-def test_refused_kinds_keep_the_typed_text_and_store_nothing(world, assessment, client, media, name, content):
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "tool.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff",
+        ),  # a program renamed to .pdf
+        ("page.html", b"<html><script>alert(1)</script></html>"),  # text, but not an allowed kind
+        ("photo.png", b"%PDF-1.7 not a picture"),  # content and name disagree
+        ("empty.txt", b""),
+    ],
+)
+def test_refused_kinds_keep_the_typed_text_and_store_nothing(
+    world, assessment, client, media, name, content
+):
     client.force_login(world.bob)
     response = upload(client, assessment, name=name, content=content)
     assert response.status_code == 200  # the form again, as for any other mistake
-    assert "This kind of file cannot be attached" in response.content.decode() or "empty" in response.content.decode()
+    assert (
+        "This kind of file cannot be attached" in response.content.decode()
+        or "empty" in response.content.decode()
+    )
     assert "Clear minutes" in response.content.decode()
     assert not EvidenceFile.objects.exists() and not Entry.objects.exists()
     assert stored_files(media) == []
@@ -97,9 +123,20 @@ def test_refused_kinds_keep_the_typed_text_and_store_nothing(world, assessment, 
 
 def test_allowed_kinds_by_content(world, assessment, client, media):
     client.force_login(world.bob)
-    assert upload(client, assessment, name="report.pdf", content=b"%PDF-1.4\n%%EOF\n").status_code == 302
-    assert upload(client, assessment, name="scan.PNG", content=b"\x89PNG\r\n\x1a\n" + b"\x00" * 8,
-                  version="1").status_code == 302
+    assert (
+        upload(client, assessment, name="report.pdf", content=b"%PDF-1.4\n%%EOF\n").status_code
+        == 302
+    )
+    assert (
+        upload(
+            client,
+            assessment,
+            name="scan.PNG",
+            content=b"\x89PNG\r\n\x1a\n" + b"\x00" * 8,
+            version="1",
+        ).status_code
+        == 302
+    )
     assert EvidenceFile.objects.count() == 2
 
 

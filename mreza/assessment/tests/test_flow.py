@@ -13,24 +13,42 @@ from mreza.core.models import AuditEntry
 
 def test_coordinator_starts_an_assessment_and_names_the_group(world, caf, client):
     client.force_login(world.alice)
-    response = client.post("/municipalities/T-A/assessments/new/", {
-        "framework": caf.pk, "method": "classic", "title": "CAF 2026", "period_start": "2026-01-01",
-        "period_end": "2026-12-31"})
+    response = client.post(
+        "/municipalities/T-A/assessments/new/",
+        {
+            "framework": caf.pk,
+            "method": "classic",
+            "title": "CAF 2026",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    )
     assessment = Assessment.objects.get(title="CAF 2026")
     assert response["Location"] == f"/assessments/{assessment.pk}/group/"
     client.post(f"/assessments/{assessment.pk}/group/", {"user": world.bob.pk, "role": "assessor"})
     assert set(assessment.members.values_list("user__email", "role")) == {
-        ("alice@example.org", "administrator"), ("bob@example.org", "assessor")}
+        ("alice@example.org", "administrator"),
+        ("bob@example.org", "assessor"),
+    }
     # charlie is not of A and cannot be added
-    response = client.post(f"/assessments/{assessment.pk}/group/", {"user": world.charlie.pk, "role": "assessor"})
+    response = client.post(
+        f"/assessments/{assessment.pk}/group/", {"user": world.charlie.pk, "role": "assessor"}
+    )
     assert not assessment.members.filter(user=world.charlie).exists()
 
 
 def test_start_form_keeps_input_and_explains(world, caf, client):
     client.force_login(world.alice)
-    response = client.post("/municipalities/T-A/assessments/new/", {
-        "framework": caf.pk, "method": "maturity", "title": "Kept title", "period_start": "2026-02-01",
-        "period_end": "2026-01-01"})
+    response = client.post(
+        "/municipalities/T-A/assessments/new/",
+        {
+            "framework": caf.pk,
+            "method": "maturity",
+            "title": "Kept title",
+            "period_start": "2026-02-01",
+            "period_end": "2026-01-01",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "Kept title" in body
     assert "does not offer that scoring method" in body and "must end after it starts" in body
@@ -41,10 +59,20 @@ def test_bob_cannot_start_and_charlie_sees_nothing(world, assessment, client):
     assert client.get("/municipalities/T-A/assessments/new/").status_code == 403
     client.force_login(world.charlie)
     pk = assessment.pk
-    for url in (f"/assessments/{pk}/", f"/assessments/{pk}/score/", f"/assessments/{pk}/score/1.1/",
-                f"/assessments/{pk}/divergence/", f"/assessments/{pk}/consensus/1.1/", f"/assessments/{pk}/report/",
-                f"/assessments/{pk}/report.pdf", f"/assessments/{pk}/results.xlsx", f"/assessments/{pk}/plan/",
-                f"/assessments/{pk}/workbook.xlsx", f"/assessments/{pk}/group/", f"/assessments/{pk}/profile/"):
+    for url in (
+        f"/assessments/{pk}/",
+        f"/assessments/{pk}/score/",
+        f"/assessments/{pk}/score/1.1/",
+        f"/assessments/{pk}/divergence/",
+        f"/assessments/{pk}/consensus/1.1/",
+        f"/assessments/{pk}/report/",
+        f"/assessments/{pk}/report.pdf",
+        f"/assessments/{pk}/results.xlsx",
+        f"/assessments/{pk}/plan/",
+        f"/assessments/{pk}/workbook.xlsx",
+        f"/assessments/{pk}/group/",
+        f"/assessments/{pk}/profile/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/assessments/{pk}/do/start_consensus/").status_code == 404
     assert "CAF 2025" not in client.get("/assessments/").content.decode()
@@ -92,7 +120,9 @@ def test_two_assessors_never_touch_each_others_entries(world, assessment):
     services.save_entry(assessment, carol, sub, {"score": 80})
     services.save_entry(assessment, world.bob, sub, {"score": 35}, expected_version=1)
     assert dict(Entry.objects.values_list("assessor__email", "score")) == {
-        "bob@example.org": 35, "eve0@example.org": 80}
+        "bob@example.org": 35,
+        "eve0@example.org": 80,
+    }
 
 
 def test_submit_requires_every_subcriterion(world, assessment, client):
@@ -145,10 +175,20 @@ def test_full_cycle_report_accept_plan_profile(world, assessment, client):
     # improvement plan
     client.force_login(world.alice)
     sub = Subcriterion.objects.get(framework=assessment.framework, code="6.1")
-    response = client.post(f"/assessments/{assessment.pk}/plan/new/", {
-        "subcriterion": sub.pk, "title": "Annual citizen survey", "owner": "Ured načelnika",
-        "deadline": "2026-06-30", "expected_result": "Satisfaction known", "indicator": "Survey done",
-        "impact": 5, "feasibility": 4, "status": "plan"})
+    response = client.post(
+        f"/assessments/{assessment.pk}/plan/new/",
+        {
+            "subcriterion": sub.pk,
+            "title": "Annual citizen survey",
+            "owner": "Ured načelnika",
+            "deadline": "2026-06-30",
+            "expected_result": "Satisfaction known",
+            "indicator": "Survey done",
+            "impact": 5,
+            "feasibility": 4,
+            "status": "plan",
+        },
+    )
     assert response.status_code == 302
     action = assessment.actions.get()
     assert action.priority == 20
@@ -163,25 +203,41 @@ def test_full_cycle_report_accept_plan_profile(world, assessment, client):
     client.force_login(world.dana)
     assert client.get(f"/assessments/profiles/{profile.pk}/").status_code == 404
     client.force_login(world.alice)
-    data = {"sharing": "coordinators", "version": profile.version, "need_1.1": "0.9", "offer_9.1": "0.8"}
+    data = {
+        "sharing": "coordinators",
+        "version": profile.version,
+        "need_1.1": "0.9",
+        "offer_9.1": "0.8",
+    }
     assert client.post(f"/assessments/{assessment.pk}/profile/", data).status_code == 302
     profile.refresh_from_db()
     assert profile.needs == {"1.1": 0.9} and profile.strengths == {"9.1": 0.8}
     client.force_login(world.dana)
     shared = client.get(f"/assessments/profiles/{profile.pk}/")
     assert shared.status_code == 200 and "Bob strong" not in shared.content.decode()
-    assert client.get(f"/assessments/{assessment.pk}/").status_code == 404  # the profile, never the entries
+    assert (
+        client.get(f"/assessments/{assessment.pk}/").status_code == 404
+    )  # the profile, never the entries
     client.force_login(world.charlie)
     assert client.get(f"/assessments/profiles/{profile.pk}/").status_code == 404
-    assert AuditEntry.objects.filter(content_type__model="improvementaction", actor=world.alice).exists()
-    assert AuditEntry.objects.filter(content_type__model="learningprofile", actor=world.alice,
-                                     municipality_id=world.a.pk).exists()
+    assert AuditEntry.objects.filter(
+        content_type__model="improvementaction", actor=world.alice
+    ).exists()
+    assert AuditEntry.objects.filter(
+        content_type__model="learningprofile", actor=world.alice, municipality_id=world.a.pk
+    ).exists()
 
 
 def test_report_shows_deltas_against_the_previous_assessment(world, assessment, caf, client):
-    previous = services.start_assessment(municipality=world.a, framework=caf, method="classic", title="CAF 2023",
-                                         period_start=datetime.date(2023, 1, 1),
-                                         period_end=datetime.date(2023, 12, 31), user=world.alice)
+    previous = services.start_assessment(
+        municipality=world.a,
+        framework=caf,
+        method="classic",
+        title="CAF 2023",
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        user=world.alice,
+    )
     for a, value in ((previous, 40), (assessment, 55)):
         score_all(a, world.alice, value)
         services.start_consensus(a)
@@ -200,14 +256,22 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["", "score/", "score/4.2/", "divergence/", "consensus/4.2/", "report/"])
+@pytest.mark.parametrize(
+    "page", ["", "score/", "score/4.2/", "divergence/", "consensus/4.2/", "report/"]
+)
 def test_pages_run_constant_queries_for_2_and_12_assessors(world, caf, page, client):
     counts = []
     for size in (2, 12):
-        a = services.start_assessment(municipality=world.a, framework=caf, method="classic", title=f"A{size}",
-                                      period_start=datetime.date(2025, 1, 1),
-                                      period_end=datetime.date(2025, 12, 31), user=world.alice)
-        people = [world.alice] + make_assessors(world, size - 1, prefix=f"p{size}-")
+        a = services.start_assessment(
+            municipality=world.a,
+            framework=caf,
+            method="classic",
+            title=f"A{size}",
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2025, 12, 31),
+            user=world.alice,
+        )
+        people = [world.alice, *make_assessors(world, size - 1, prefix=f"p{size}-")]
         for person in people[1:]:
             services.add_member(a, person, "assessor")
         for person in people:
@@ -219,4 +283,3 @@ def test_pages_run_constant_queries_for_2_and_12_assessors(world, caf, page, cli
         client.force_login(world.alice)
         counts.append(_queries(client, f"/assessments/{a.pk}/{page}"))
     assert counts[0] == counts[1], counts
-

@@ -10,7 +10,9 @@ from mreza.assessment.models import Framework
 def test_loads_shipped_frameworks_idempotently(db):
     out = io.StringIO()
     call_command("load_framework", stdout=out)
-    assert "loaded (28 subcriteria)" in out.getvalue() and "loaded (12 subcriteria)" in out.getvalue()
+    assert (
+        "loaded (28 subcriteria)" in out.getvalue() and "loaded (12 subcriteria)" in out.getvalue()
+    )
     assert Framework.objects.get(code="caf2020").subcriteria.count() == 28
     assert Framework.objects.get(code="eloge2023").subcriteria.count() == 12
     out = io.StringIO()
@@ -27,7 +29,9 @@ def test_bad_file_is_refused_with_the_exact_place(db, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("load_framework", str(path), stdout=io.StringIO())
     message = str(error.value)
-    assert "not a valid framework" in message and "criteria[0].title" in message and "line" in message
+    assert (
+        "not a valid framework" in message and "criteria[0].title" in message and "line" in message
+    )
     assert not Framework.objects.exists()
 
 

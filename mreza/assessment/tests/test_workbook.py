@@ -42,8 +42,17 @@ LABELS = {
 TEXT_KEYS = ("strengths", "improvements", "ideas", "evidence")
 # Column letters of the Scores sheet.
 CLASSIC = {"score": "D", "dont_know": "E", "strengths": "F", "evidence": "I"}
-FINE = {"plan": "D", "do": "E", "check": "F", "act": "G", "trends": "H", "targets": "I",
-        "dont_know": "J", "strengths": "K", "evidence": "N"}
+FINE = {
+    "plan": "D",
+    "do": "E",
+    "check": "F",
+    "act": "G",
+    "trends": "H",
+    "targets": "I",
+    "dont_know": "J",
+    "strengths": "K",
+    "evidence": "N",
+}
 SHEET = "Scores"
 
 
@@ -55,8 +64,10 @@ def en(text):
 
 
 def resolve_bands(bands):
-    return [{"range": b["range"], "meaning": en(b["meaning"]), "label": en(b.get("label", ""))}
-            for b in bands]
+    return [
+        {"range": b["range"], "meaning": en(b["meaning"]), "label": en(b.get("label", ""))}
+        for b in bands
+    ]
 
 
 def resolve_panel(panel):
@@ -67,8 +78,11 @@ def resolve_panel(panel):
         out["bands"] = resolve_bands(panel["bands"])
     if "dimensions" in panel:
         out["dimensions"] = [
-            {"code": d["code"], "name": en(d["name"]),
-             **({"bands": resolve_bands(d["bands"])} if "bands" in d else {})}
+            {
+                "code": d["code"],
+                "name": en(d["name"]),
+                **({"bands": resolve_bands(d["bands"])} if "bands" in d else {}),
+            }
             for d in panel["dimensions"]
         ]
     return out
@@ -77,8 +91,13 @@ def resolve_panel(panel):
 def framework_rows(filename, method):
     data = load_framework(FRAMEWORKS_DIR / filename)
     return [
-        {"code": sub["code"], "criterion": en(crit["title"]), "title": en(sub["title"]),
-         "panel": resolve_panel(panels[method]), "existing": {}}
+        {
+            "code": sub["code"],
+            "criterion": en(crit["title"]),
+            "title": en(sub["title"]),
+            "panel": resolve_panel(panels[method]),
+            "existing": {},
+        }
         for crit, sub, panels in iter_subcriteria(data)
     ]
 
@@ -96,8 +115,14 @@ def rows_for(method):
 
 def meta_for(method, **overrides):
     framework, version = ("eloge2023", "2023.1") if method == "maturity" else ("caf2020", "2020.1")
-    meta = {"assessment": "17", "framework": framework, "framework_version": version,
-            "method": method, "assessor": "42", "signature": "c2lnbmF0dXJl.abc123"}
+    meta = {
+        "assessment": "17",
+        "framework": framework,
+        "framework_version": version,
+        "method": method,
+        "assessor": "42",
+        "signature": "c2lnbmF0dXJl.abc123",
+    }
     meta.update(overrides)
     return meta
 
@@ -157,9 +182,14 @@ def test_round_trip_classic_28_rows():
     rows = rows_for("classic")
     assert len(rows) == 28
     for i, row in enumerate(rows):
-        row["existing"] = {"score": (i * 7) % 101 if i % 5 else None, "dont_know": i % 5 == 1,
-                           "strengths": f"  Strength {i}\nsecond line  ", "improvements": "Ćevapi – ђ",
-                           "ideas": "=SUM(A1:A2)" if i == 3 else "", "evidence": "https://example.org/x"}
+        row["existing"] = {
+            "score": (i * 7) % 101 if i % 5 else None,
+            "dont_know": i % 5 == 1,
+            "strengths": f"  Strength {i}\nsecond line  ",
+            "improvements": "Ćevapi – ђ",
+            "ideas": "=SUM(A1:A2)" if i == 3 else "",
+            "evidence": "https://example.org/x",
+        }
     rows[1]["existing"]["score"] = None  # dont_know rows carry no score
     result = parse_workbook(build_workbook(spec_for("classic", rows)), meta_for("classic"), rows)
     assert [r["code"] for r in result] == [r["code"] for r in rows]
@@ -178,10 +208,17 @@ def test_round_trip_fine_tuned():
     rows = rows_for("fine_tuned")
     for i, row in enumerate(rows):
         dims = [d["code"] for d in row["panel"]["dimensions"]]
-        row["existing"] = {"dimensions": {d: (i * 11 + j * 13) % 101 for j, d in enumerate(dims)}
-                           if i % 4 else {}, "dont_know": i % 4 == 0 and i % 8 == 0,
-                           "strengths": "s", "improvements": "", "ideas": "", "evidence": ""}
-    result = parse_workbook(build_workbook(spec_for("fine_tuned", rows)), meta_for("fine_tuned"), rows)
+        row["existing"] = {
+            "dimensions": {d: (i * 11 + j * 13) % 101 for j, d in enumerate(dims)} if i % 4 else {},
+            "dont_know": i % 4 == 0 and i % 8 == 0,
+            "strengths": "s",
+            "improvements": "",
+            "ideas": "",
+            "evidence": "",
+        }
+    result = parse_workbook(
+        build_workbook(spec_for("fine_tuned", rows)), meta_for("fine_tuned"), rows
+    )
     for row, got in zip(rows, result, strict=True):
         assert got["score"] is None  # the mean is computed elsewhere
         assert got["dimensions"] == row["existing"]["dimensions"]
@@ -204,8 +241,16 @@ def test_round_trip_maturity():
 def test_empty_workbook_parses_to_empty_answers(classic):
     content, meta, rows = classic
     result = parse_workbook(content, meta, rows)
-    assert result[0] == {"code": "1.1", "score": None, "dimensions": {}, "dont_know": False,
-                         "strengths": "", "improvements": "", "ideas": "", "evidence": ""}
+    assert result[0] == {
+        "code": "1.1",
+        "score": None,
+        "dimensions": {},
+        "dont_know": False,
+        "strengths": "",
+        "improvements": "",
+        "ideas": "",
+        "evidence": "",
+    }
 
 
 def test_assessor_edits_are_read(classic):
@@ -255,8 +300,21 @@ def test_layout_protection_and_validations(fine):
     assert ws.freeze_panes == "D2"
     assert ws.protection.sheet and wb["Instructions"].protection.sheet
     assert [c.value for c in ws[1]] == [
-        "Code", "Criterion", "Subcriterion", "Plan", "Do", "Check", "Act", "Trends", "Targets",
-        "Don't know", "Strengths", "Areas for improvement", "Improvement ideas", "Evidence (links)"]
+        "Code",
+        "Criterion",
+        "Subcriterion",
+        "Plan",
+        "Do",
+        "Check",
+        "Act",
+        "Trends",
+        "Targets",
+        "Don't know",
+        "Strengths",
+        "Areas for improvement",
+        "Improvement ideas",
+        "Evidence (links)",
+    ]
     r_en, r_res = row_of(rows, "1.1"), row_of(rows, "6.1")
     assert ws[f"A{r_en}"].value == "1.1" and ws[f"A{r_en}"].protection.locked
     assert ws[f"C{r_en}"].fill.fgColor.rgb.endswith("EDEDED")
@@ -288,14 +346,21 @@ def test_layout_protection_and_validations(fine):
 
 def test_instructions_list_classic_bands(classic):
     content, _meta, _rows = classic
-    values = [c.value for row in load_workbook(io.BytesIO(content))["Instructions"].iter_rows()
-              for c in row if c.value]
+    values = [
+        c.value
+        for row in load_workbook(io.BytesIO(content))["Instructions"].iter_rows()
+        for c in row
+        if c.value
+    ]
     assert values.count("0–10") == 2  # enablers and results tables
     assert "Level" in values and "Meaning" in values
 
 
 def test_build_translates_embedded_texts():
-    catalog = {wbk.PROMPT_WHOLE: "Unesite cijeli broj od %(min)s do %(max)s.", wbk.MEANING: "Značenje"}
+    catalog = {
+        wbk.PROMPT_WHOLE: "Unesite cijeli broj od %(min)s do %(max)s.",
+        wbk.MEANING: "Značenje",
+    }
     content = build_workbook(spec_for("maturity"), gettext=lambda s: catalog.get(s, s))
     wb = load_workbook(io.BytesIO(content))
     dv = next(dv for dv in wb["Scores"].data_validations.dataValidation if dv.type == "whole")
@@ -325,15 +390,20 @@ def _zip(members):
     return out.getvalue()
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"\x8a\x01\xff random bytes" * 40,
-    "Šifra;Ocjena\n1.1;55,5\n".encode(),
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,  # OLE2: .xls or a password-protected file
-    _zip({"hello.txt": "not a workbook"}),
-    _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
-    _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<broken"}),
-], ids=["empty", "random", "csv", "xls", "zip", "ods", "broken-xml"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x8a\x01\xff random bytes" * 40,
+        "Šifra;Ocjena\n1.1;55,5\n".encode(),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 600,  # OLE2: .xls or a password-protected file
+        _zip({"hello.txt": "not a workbook"}),
+        _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"}),
+        _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<broken"}),
+    ],
+    ids=["empty", "random", "csv", "xls", "zip", "ods", "broken-xml"],
+)
 def test_not_an_xlsx(content, classic):
     _content, meta, rows = classic
     p = only(problems(content, meta, rows), wbk.NOT_XLSX)
@@ -344,8 +414,10 @@ def test_doctype_is_refused(classic):
     content, meta, rows = classic
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         members = {n: z.read(n) for n in z.namelist()}
-    members["xl/workbook.xml"] = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + \
-        members["xl/workbook.xml"].split(b"?>", 1)[-1]
+    members["xl/workbook.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
+        + members["xl/workbook.xml"].split(b"?>", 1)[-1]
+    )
     only(problems(_zip(members), meta, rows), wbk.NOT_XLSX)
 
 
@@ -390,8 +462,10 @@ def test_wrong_framework_version_or_method(classic):
     content, meta, rows = classic
     p = only(problems(content, {**meta, "framework_version": "2030.1"}, rows), wbk.WRONG_FRAMEWORK)
     assert p.params == {"found": "caf2020 2020.1 (classic)", "expected": "caf2020 2030.1 (classic)"}
-    only(problems(content, {**meta, "method": "fine_tuned"}, rows_for("fine_tuned")),
-         wbk.WRONG_FRAMEWORK)
+    only(
+        problems(content, {**meta, "method": "fine_tuned"}, rows_for("fine_tuned")),
+        wbk.WRONG_FRAMEWORK,
+    )
     only(problems(content, meta_for("maturity"), rows_for("maturity")), wbk.WRONG_FRAMEWORK)
 
 
@@ -471,17 +545,20 @@ def test_content_outside_the_table(classic):
 # --------------------------------------------------------------------------- scores
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("abc", wbk.NOT_A_NUMBER),
-    ("yes", wbk.NOT_A_NUMBER),
-    (True, wbk.NOT_A_NUMBER),
-    ("#DIV/0!", wbk.NOT_A_NUMBER),
-    (101, wbk.OUT_OF_RANGE),
-    (-1, wbk.OUT_OF_RANGE),
-    ("-0,5", wbk.OUT_OF_RANGE),
-    (55.5, wbk.OFF_GRID),
-    ("55,5", wbk.OFF_GRID),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", wbk.NOT_A_NUMBER),
+        ("yes", wbk.NOT_A_NUMBER),
+        (True, wbk.NOT_A_NUMBER),
+        ("#DIV/0!", wbk.NOT_A_NUMBER),
+        (101, wbk.OUT_OF_RANGE),
+        (-1, wbk.OUT_OF_RANGE),
+        ("-0,5", wbk.OUT_OF_RANGE),
+        (55.5, wbk.OFF_GRID),
+        ("55,5", wbk.OFF_GRID),
+    ],
+)
 def test_bad_score(classic, value, message):
     content, meta, rows = classic
     p = only(problems(edit(content, lambda ws: ws.__setitem__("D7", value)), meta, rows), message)
@@ -504,8 +581,10 @@ def test_score_with_dont_know(classic):
 
 def test_bad_dont_know_value(classic):
     content, meta, rows = classic
-    p = only(problems(edit(content, lambda ws: ws.__setitem__("E3", "maybe")), meta, rows),
-             wbk.DONT_KNOW_INVALID)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__("E3", "maybe")), meta, rows),
+        wbk.DONT_KNOW_INVALID,
+    )
     assert (p.cell, p.params["yes"]) == ("E3", "yes")
 
 
@@ -516,8 +595,10 @@ def test_dont_know_not_allowed_on_panel():
     content = build_workbook(spec_for("maturity", rows))
     ws = load_workbook(io.BytesIO(content))["Scores"]
     assert ws["E2"].value == "—" and ws["E2"].protection.locked
-    p = only(problems(edit(content, lambda ws: ws.__setitem__("E2", "yes")), meta_for("maturity"),
-                      rows), wbk.DONT_KNOW_NOT_ALLOWED)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__("E2", "yes")), meta_for("maturity"), rows),
+        wbk.DONT_KNOW_NOT_ALLOWED,
+    )
     assert p.cell == "E2"
 
 
@@ -527,8 +608,9 @@ def _with_cached_value(content, cell, cached):
         members = {n: z.read(n) for n in z.namelist()}
     name = "xl/worksheets/sheet2.xml"
     xml = members[name].decode()
-    xml, n = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)\s*(<v\s*/>|<v></v>)?',
-                     rf"\1<v>{cached}</v>", xml)
+    xml, n = re.subn(
+        rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)\s*(<v\s*/>|<v></v>)?', rf"\1<v>{cached}</v>", xml
+    )
     assert n == 1
     members[name] = xml.encode()
     return _zip(members)
@@ -536,8 +618,9 @@ def _with_cached_value(content, cell, cached):
 
 def test_formula_without_cached_value(classic):
     content, meta, rows = classic
-    p = only(problems(edit(content, lambda ws: ws.__setitem__("D2", "=50+5")), meta, rows),
-             wbk.FORMULA)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__("D2", "=50+5")), meta, rows), wbk.FORMULA
+    )
     assert (p.sheet, p.cell) == ("Scores", "D2")
 
 
@@ -550,8 +633,12 @@ def test_formula_with_cached_value_uses_the_value(classic):
 def test_decimal_step_panel_accepts_decimal_comma():
     rows = rows_for("maturity")
     for row in rows:
-        row["panel"].update(min=0, max=5, step=0.5, bands=[
-            {"range": [0, 2.5], "meaning": "low"}, {"range": [3, 5], "meaning": "high"}])
+        row["panel"].update(
+            min=0,
+            max=5,
+            step=0.5,
+            bands=[{"range": [0, 2.5], "meaning": "low"}, {"range": [3, 5], "meaning": "high"}],
+        )
     meta = meta_for("maturity")
     content = build_workbook(spec_for("maturity", rows))
     dv = load_workbook(io.BytesIO(content))["Scores"].data_validations.dataValidation[0]
@@ -564,8 +651,9 @@ def test_decimal_step_panel_accepts_decimal_comma():
     result = parse_workbook(edit(content, change), meta, rows)
     assert [r["score"] for r in result[:3]] == [2.5, 4, 3.5]
     assert isinstance(result[1]["score"], int)
-    p = only(problems(edit(content, lambda ws: ws.__setitem__("D5", "2,25")), meta, rows),
-             wbk.OFF_GRID)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__("D5", "2,25")), meta, rows), wbk.OFF_GRID
+    )
     assert p.params["step"] == "0.5" and p.cell == "D5"
 
 
@@ -586,8 +674,10 @@ def test_partial_dimensions_name_the_empty_cells(fine):
 def test_inapplicable_dimension_filled(fine):
     content, meta, rows = fine
     r = row_of(rows, "6.1")
-    p = only(problems(edit(content, lambda ws: ws.__setitem__(f"D{r}", 50)), meta, rows),
-             wbk.NOT_APPLICABLE)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__(f"D{r}", 50)), meta, rows),
+        wbk.NOT_APPLICABLE,
+    )
     assert p.cell == f"D{r}" and p.params["dimension"] == "Plan"
 
 
@@ -607,8 +697,10 @@ def test_dimensions_with_dont_know(fine):
 
 def test_text_too_long(classic):
     content, meta, rows = classic
-    p = only(problems(edit(content, lambda ws: ws.__setitem__("G9", "x" * 5001)), meta, rows),
-             wbk.TEXT_TOO_LONG)
+    p = only(
+        problems(edit(content, lambda ws: ws.__setitem__("G9", "x" * 5001)), meta, rows),
+        wbk.TEXT_TOO_LONG,
+    )
     assert (p.sheet, p.cell, p.params["length"]) == ("Scores", "G9", 5001)
     ok = edit(content, lambda ws: ws.__setitem__("G9", "x" * 5000))
     assert parse_workbook(ok, meta, rows)[7]["improvements"] == "x" * 5000
@@ -625,8 +717,14 @@ def test_every_problem_is_collected_and_nothing_returned(fine):
         ws["J6"] = "perhaps"
 
     found = problems(edit(content, change), meta, rows)
-    assert where(found) == [("Scores", "D2"), ("Scores", "E2"), ("Scores", "D4"),
-                            ("Scores", "E4"), ("Scores", "K5"), ("Scores", "J6")]
+    assert where(found) == [
+        ("Scores", "D2"),
+        ("Scores", "E2"),
+        ("Scores", "D4"),
+        ("Scores", "E4"),
+        ("Scores", "K5"),
+        ("Scores", "J6"),
+    ]
     assert all(p.sheet == "Scores" and p.cell for p in found)
 
 
@@ -642,8 +740,11 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
 def test_property_classic_scores_round_trip(values, text):
     rows = rows_for("classic")
     for row, value in zip(rows, values, strict=True):
-        row["existing"] = {"score": None if value == "dk" else value, "dont_know": value == "dk",
-                           "strengths": text}
+        row["existing"] = {
+            "score": None if value == "dk" else value,
+            "dont_know": value == "dk",
+            "strengths": text,
+        }
     result = parse_workbook(build_workbook(spec_for("classic", rows)), meta_for("classic"), rows)
     assert [r["score"] for r in result] == [None if v == "dk" else v for v in values]
     assert [r["dont_know"] for r in result] == [v == "dk" for v in values]
@@ -692,9 +793,21 @@ def test_libreoffice_resave_round_trip(tmp_path: Path):
     source.parent.mkdir()
     source.write_bytes(build_workbook(spec_for("classic", rows)))
     out = tmp_path / "out"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-                    str(source)], check=True, timeout=180, capture_output=True)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
     result = parse_workbook((out / "workbook.xlsx").read_bytes(), meta_for("classic"), rows)
     assert [r["score"] for r in result] == [i * 3 for i in range(28)]
     assert [r["strengths"] for r in result] == [f"s{i}" for i in range(28)]

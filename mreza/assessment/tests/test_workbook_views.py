@@ -46,7 +46,11 @@ def test_bad_cell_is_named_and_nothing_is_saved(world, assessment, client):
     sheet.cell(row=7, column=column, value=150)
     response = upload(client, assessment, workbook)
     body = response.content.decode()
-    assert response.status_code == 400 and "Scores" in body and f"{sheet.cell(row=7, column=column).coordinate}" in body
+    assert (
+        response.status_code == 400
+        and "Scores" in body
+        and f"{sheet.cell(row=7, column=column).coordinate}" in body
+    )
     assert not Entry.objects.exists()
 
 

@@ -4,21 +4,45 @@ from mreza.core.access import Perm, get_or_deny
 
 def assessment_for(request, pk, perm=Perm.VIEW):
     """The assessment if the user may do `perm` on it: 404 if they may not even see it, else 403."""
-    return get_or_deny(request.user, perm, Assessment.objects.select_related("framework", "municipality",
-                                                                             "municipality__country"), pk=pk)
+    return get_or_deny(
+        request.user,
+        perm,
+        Assessment.objects.select_related("framework", "municipality", "municipality__country"),
+        pk=pk,
+    )
 
 
 def panel_for_display(panel):
     """A scoring panel with its texts in the reader's language, for templates."""
     from mreza.assessment.texts import localized
 
-    bands = [{"range": b["range"], "label": localized(b.get("label", {})), "meaning": localized(b["meaning"])}
-             for b in panel.get("bands", [])]
-    dimensions = [{"code": d["code"], "name": localized(d["name"]),
-                   "bands": [{"range": b["range"], "meaning": localized(b["meaning"])} for b in d.get("bands", [])]}
-                  for d in panel.get("dimensions", [])]
-    return {"name": localized(panel.get("name", {})), "min": panel["min"], "max": panel["max"],
-            "step": panel["step"], "bands": bands, "dimensions": dimensions}
+    bands = [
+        {
+            "range": b["range"],
+            "label": localized(b.get("label", {})),
+            "meaning": localized(b["meaning"]),
+        }
+        for b in panel.get("bands", [])
+    ]
+    dimensions = [
+        {
+            "code": d["code"],
+            "name": localized(d["name"]),
+            "bands": [
+                {"range": b["range"], "meaning": localized(b["meaning"])}
+                for b in d.get("bands", [])
+            ],
+        }
+        for d in panel.get("dimensions", [])
+    ]
+    return {
+        "name": localized(panel.get("name", {})),
+        "min": panel["min"],
+        "max": panel["max"],
+        "step": panel["step"],
+        "bands": bands,
+        "dimensions": dimensions,
+    }
 
 
 def subcriterion_step(assessment, code):
@@ -34,8 +58,10 @@ def subcriterion_step(assessment, code):
     subcriterion = subcriteria[index]
     subcriterion.framework = assessment.framework
     return {
-        "subcriterion": subcriterion, "panel": subcriterion.panel_for(assessment.method),
-        "position": index + 1, "total": len(subcriteria),
+        "subcriterion": subcriterion,
+        "panel": subcriterion.panel_for(assessment.method),
+        "position": index + 1,
+        "total": len(subcriteria),
         "previous_code": subcriteria[index - 1].code if index else None,
         "next_code": subcriteria[index + 1].code if index + 1 < len(subcriteria) else None,
     }

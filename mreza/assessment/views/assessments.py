@@ -16,8 +16,9 @@ from mreza.registry.models import Municipality
 
 @login_required
 def assessment_list(request):
-    assessments = assessments_visible_to(request.user, Assessment.objects.select_related(
-        "framework", "municipality")).order_by("-period_end", "-id")
+    assessments = assessments_visible_to(
+        request.user, Assessment.objects.select_related("framework", "municipality")
+    ).order_by("-period_end", "-id")
     return render(request, "assessment/list.html", {"assessments": assessments})
 
 
@@ -28,12 +29,15 @@ def start(request, code):
     form = StartAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = services.start_assessment(municipality=municipality, user=request.user,
-                                                   **form.cleaned_data)
+            assessment = services.start_assessment(
+                municipality=municipality, user=request.user, **form.cleaned_data
+            )
         except services.AssessmentError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The assessment is started. Now name the self-assessment group."))
+            messages.success(
+                request, _("The assessment is started. Now name the self-assessment group.")
+            )
             return redirect("assessment:group", pk=assessment.pk)
     return render(request, "assessment/start.html", {"form": form, "municipality": municipality})
 
@@ -44,21 +48,36 @@ def overview(request, pk):
     can_manage = may(request.user, Perm.MANAGE, assessment)
     members = (
         assessment.members.select_related("user")
-        .annotate(answered=Count("user__assessment_entries", filter=Q(user__assessment_entries__assessment=assessment)
-                                 & (Q(user__assessment_entries__dont_know=True)
-                                    | Q(user__assessment_entries__score__isnull=False))))
+        .annotate(
+            answered=Count(
+                "user__assessment_entries",
+                filter=Q(user__assessment_entries__assessment=assessment)
+                & (
+                    Q(user__assessment_entries__dont_know=True)
+                    | Q(user__assessment_entries__score__isnull=False)
+                ),
+            )
+        )
         .order_by("role", "user__full_name")
     )
     my_role = group_role(request.user, assessment)
     total = assessment.framework.subcriteria.count()
-    return render(request, "assessment/overview.html", {
-        "assessment": assessment, "members": members, "can_manage": can_manage, "my_role": my_role,
-        "total": total, "can_accept": may(request.user, Perm.ACCEPT, assessment),
-        "can_score": may(request.user, Perm.SCORE, assessment),
-        "can_edit_plan": may(request.user, Perm.EDIT_PLAN, assessment),
-        "can_edit_profile": may(request.user, Perm.EDIT_PROFILE, assessment),
-        "consensus_count": assessment.consensus.filter(score__isnull=False).count(),
-    })
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "assessment": assessment,
+            "members": members,
+            "can_manage": can_manage,
+            "my_role": my_role,
+            "total": total,
+            "can_accept": may(request.user, Perm.ACCEPT, assessment),
+            "can_score": may(request.user, Perm.SCORE, assessment),
+            "can_edit_plan": may(request.user, Perm.EDIT_PLAN, assessment),
+            "can_edit_profile": may(request.user, Perm.EDIT_PROFILE, assessment),
+            "consensus_count": assessment.consensus.filter(score__isnull=False).count(),
+        },
+    )
 
 
 @login_required
@@ -66,8 +85,12 @@ def overview(request, pk):
 def group(request, pk):
     assessment = assessment_for(request, pk, Perm.MANAGE)
     existing = assessment.members.values_list("user_id", flat=True)
-    candidates = (User.objects.filter(municipal_roles__municipality_id=assessment.municipality_id)
-                  .exclude(pk__in=existing).distinct().order_by("full_name"))
+    candidates = (
+        User.objects.filter(municipal_roles__municipality_id=assessment.municipality_id)
+        .exclude(pk__in=existing)
+        .distinct()
+        .order_by("full_name")
+    )
     form = AddMemberForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,11 +101,18 @@ def group(request, pk):
             messages.success(request, _("Added to the group."))
         return redirect("assessment:group", pk=pk)
     members = assessment.members.select_related("user").order_by("role", "user__full_name")
-    return render(request, "assessment/group.html", {
-        "assessment": assessment, "members": members, "form": form,
-        "too_big": len(members) > services.RECOMMENDED_GROUP_SIZE,
-        "recommended": services.RECOMMENDED_GROUP_SIZE, "maximum": services.MAX_GROUP_SIZE,
-    })
+    return render(
+        request,
+        "assessment/group.html",
+        {
+            "assessment": assessment,
+            "members": members,
+            "form": form,
+            "too_big": len(members) > services.RECOMMENDED_GROUP_SIZE,
+            "recommended": services.RECOMMENDED_GROUP_SIZE,
+            "maximum": services.MAX_GROUP_SIZE,
+        },
+    )
 
 
 @login_required
@@ -103,7 +133,12 @@ def remove_member(request, pk, member_pk):
 @require_POST
 def transition(request, pk, action):
     """Submit my scores, start consensus, close, accept: one button each, each permission-checked."""
-    needed = {"submit": Perm.SCORE, "start_consensus": Perm.MANAGE, "close": Perm.MANAGE, "accept": Perm.ACCEPT}
+    needed = {
+        "submit": Perm.SCORE,
+        "start_consensus": Perm.MANAGE,
+        "close": Perm.MANAGE,
+        "accept": Perm.ACCEPT,
+    }
     if action not in needed:
         return redirect("assessment:overview", pk=pk)
     assessment = assessment_for(request, pk, needed[action])

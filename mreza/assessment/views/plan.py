@@ -32,12 +32,21 @@ def _actions(assessment):
 @login_required
 def plan(request, pk):
     assessment = assessment_for(request, pk)
-    areas = assessment.consensus.exclude(improvements="").select_related("subcriterion") \
+    areas = (
+        assessment.consensus.exclude(improvements="")
+        .select_related("subcriterion")
         .order_by("subcriterion__position")
-    return render(request, "assessment/plan.html", {
-        "assessment": assessment, "actions": _actions(assessment), "areas": areas,
-        "can_edit": may(request.user, Perm.EDIT_PLAN, assessment),
-    })
+    )
+    return render(
+        request,
+        "assessment/plan.html",
+        {
+            "assessment": assessment,
+            "actions": _actions(assessment),
+            "areas": areas,
+            "can_edit": may(request.user, Perm.EDIT_PLAN, assessment),
+        },
+    )
 
 
 @login_required
@@ -47,15 +56,29 @@ def action_edit(request, pk, action_pk=None):
     if assessment.status not in (Assessment.Status.CLOSED, Assessment.Status.ACCEPTED):
         messages.error(request, _("The improvement plan is made once the assessment is closed."))
         return redirect("assessment:plan", pk=pk)
-    action = get_object_or_404(ImprovementAction, pk=action_pk, assessment=assessment) if action_pk else None
-    subcriteria = Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by("position")
+    action = (
+        get_object_or_404(ImprovementAction, pk=action_pk, assessment=assessment)
+        if action_pk
+        else None
+    )
+    subcriteria = Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by(
+        "position"
+    )
     initial = {}
     if action is None and request.GET.get("area"):
-        consensus = assessment.consensus.filter(subcriterion__code=request.GET["area"]).select_related(
-            "subcriterion").first()
+        consensus = (
+            assessment.consensus.filter(subcriterion__code=request.GET["area"])
+            .select_related("subcriterion")
+            .first()
+        )
         if consensus:
-            initial = {"subcriterion": consensus.subcriterion, "title": consensus.improvements[:300]}
-    form = ImprovementActionForm(request.POST or None, instance=action, subcriteria=subcriteria, initial=initial)
+            initial = {
+                "subcriterion": consensus.subcriterion,
+                "title": consensus.improvements[:300],
+            }
+    form = ImprovementActionForm(
+        request.POST or None, instance=action, subcriteria=subcriteria, initial=initial
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,28 +86,64 @@ def action_edit(request, pk, action_pk=None):
                 form.instance.assessment = assessment
                 form.save()
             else:
-                save_versioned(form.instance, ImprovementActionForm.Meta.fields, form.cleaned_data.get("version") or 0)
+                save_versioned(
+                    form.instance,
+                    ImprovementActionForm.Meta.fields,
+                    form.cleaned_data.get("version") or 0,
+                )
         except EditConflict:
-            messages.error(request, _("Someone else changed this action while you were editing. Your text is kept "
-                                      "below; compare with the plan and save again."))
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this action while you were editing. Your text is kept "
+                    "below; compare with the plan and save again."
+                ),
+            )
             status = 409
             data = request.POST.copy()
             data["version"] = ImprovementAction.objects.get(pk=action.pk).version
-            form = ImprovementActionForm(data, instance=ImprovementAction.objects.get(pk=action.pk),
-                                         subcriteria=subcriteria)
+            form = ImprovementActionForm(
+                data, instance=ImprovementAction.objects.get(pk=action.pk), subcriteria=subcriteria
+            )
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:plan", pk=pk)
-    return render(request, "assessment/action_form.html", {"assessment": assessment, "form": form,
-                                                           "action": action}, status=status)
+    return render(
+        request,
+        "assessment/action_form.html",
+        {"assessment": assessment, "form": form, "action": action},
+        status=status,
+    )
 
 
 def _plan_table(assessment):
-    header = [_("Priority"), _("Subcriterion"), _("Action"), _("Owner"), _("Deadline"), _("Expected result"),
-              _("Indicator"), _("Impact"), _("Feasibility"), _("PDCA status")]
-    rows = [[a.priority, a.subcriterion.code if a.subcriterion else "", a.title, a.owner, a.deadline,
-             a.expected_result, a.indicator, a.impact, a.feasibility, a.get_status_display()]
-            for a in _actions(assessment)]
+    header = [
+        _("Priority"),
+        _("Subcriterion"),
+        _("Action"),
+        _("Owner"),
+        _("Deadline"),
+        _("Expected result"),
+        _("Indicator"),
+        _("Impact"),
+        _("Feasibility"),
+        _("PDCA status"),
+    ]
+    rows = [
+        [
+            a.priority,
+            a.subcriterion.code if a.subcriterion else "",
+            a.title,
+            a.owner,
+            a.deadline,
+            a.expected_result,
+            a.indicator,
+            a.impact,
+            a.feasibility,
+            a.get_status_display(),
+        ]
+        for a in _actions(assessment)
+    ]
     return header, rows
 
 
@@ -95,8 +154,11 @@ def plan_export(request, pk, fmt):
     if fmt == "pdf":
         from weasyprint import HTML
 
-        html = render_to_string("assessment/plan_pdf.html", {"assessment": assessment,
-                                                             "actions": _actions(assessment)}, request=request)
+        html = render_to_string(
+            "assessment/plan_pdf.html",
+            {"assessment": assessment, "actions": _actions(assessment)},
+            request=request,
+        )
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
@@ -133,17 +195,24 @@ def profile_edit(request, pk):
     except services.AssessmentError as error:
         messages.error(request, str(error))
         return redirect("assessment:overview", pk=pk)
-    subcriteria = list(Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by("position"))
+    subcriteria = list(
+        Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by("position")
+    )
     scores = services.consensus_scores(assessment)
     proposal = services.proposed_profile(assessment)
-    form = LearningProfileForm(request.POST or None, subcriteria=subcriteria, profile=profile,
-                               initial={"sharing": profile.sharing, "version": profile.version})
+    form = LearningProfileForm(
+        request.POST or None,
+        subcriteria=subcriteria,
+        profile=profile,
+        initial={"sharing": profile.sharing, "version": profile.version},
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         needs, strengths = form.maps()
         with transaction.atomic():
-            updated = LearningProfile.objects.filter(pk=profile.pk, version=form.cleaned_data["version"]).update(
-                version=F("version") + 1)
+            updated = LearningProfile.objects.filter(
+                pk=profile.pk, version=form.cleaned_data["version"]
+            ).update(version=F("version") + 1)
             if updated:
                 profile.needs, profile.strengths = needs, strengths
                 profile.sharing = form.cleaned_data["sharing"]
@@ -152,32 +221,68 @@ def profile_edit(request, pk):
         if updated:
             messages.success(request, _("The learning profile is saved."))
             return redirect("assessment:profile", pk=pk)
-        messages.error(request, _("Someone else changed the profile meanwhile. Your choices are kept below; "
-                                  "save again to replace theirs."))
+        messages.error(
+            request,
+            _(
+                "Someone else changed the profile meanwhile. Your choices are kept below; "
+                "save again to replace theirs."
+            ),
+        )
         profile.refresh_from_db()
         data = request.POST.copy()
         data["version"] = profile.version
         form = LearningProfileForm(data, subcriteria=subcriteria, profile=profile)
         status = 409
-    rows = [{"subcriterion": s, "title": localized(s.title), "score": scores.get(s.code),
-             "need_field": form[f"need_{s.code}"], "offer_field": form[f"offer_{s.code}"],
-             "proposed_need": proposal["needs"].get(s.code), "proposed_offer": proposal["strengths"].get(s.code)}
-            for s in subcriteria]
-    return render(request, "assessment/profile_edit.html", {
-        "assessment": assessment, "profile": profile, "form": form, "rows": rows}, status=status)
+    rows = [
+        {
+            "subcriterion": s,
+            "title": localized(s.title),
+            "score": scores.get(s.code),
+            "need_field": form[f"need_{s.code}"],
+            "offer_field": form[f"offer_{s.code}"],
+            "proposed_need": proposal["needs"].get(s.code),
+            "proposed_offer": proposal["strengths"].get(s.code),
+        }
+        for s in subcriteria
+    ]
+    return render(
+        request,
+        "assessment/profile_edit.html",
+        {"assessment": assessment, "profile": profile, "form": form, "rows": rows},
+        status=status,
+    )
 
 
 @login_required
 def profile_detail(request, profile_pk):
-    profile = get_or_deny(request.user, Perm.VIEW, LearningProfile.objects.select_related(
-        "municipality", "assessment", "assessment__framework"), pk=profile_pk)
-    titles = dict(Subcriterion.objects.filter(framework_id=profile.assessment.framework_id)
-                  .values_list("code", "title"))
-    needs = sorted(((code, localized(titles.get(code, {})), w) for code, w in profile.needs.items()),
-                   key=lambda r: -r[2])
-    strengths = sorted(((code, localized(titles.get(code, {})), w) for code, w in profile.strengths.items()),
-                       key=lambda r: -r[2])
-    return render(request, "assessment/profile_detail.html", {
-        "profile": profile, "needs": needs, "strengths": strengths,
-        "can_edit": may(request.user, Perm.EDIT_PROFILE, profile),
-    })
+    profile = get_or_deny(
+        request.user,
+        Perm.VIEW,
+        LearningProfile.objects.select_related(
+            "municipality", "assessment", "assessment__framework"
+        ),
+        pk=profile_pk,
+    )
+    titles = dict(
+        Subcriterion.objects.filter(framework_id=profile.assessment.framework_id).values_list(
+            "code", "title"
+        )
+    )
+    needs = sorted(
+        ((code, localized(titles.get(code, {})), w) for code, w in profile.needs.items()),
+        key=lambda r: -r[2],
+    )
+    strengths = sorted(
+        ((code, localized(titles.get(code, {})), w) for code, w in profile.strengths.items()),
+        key=lambda r: -r[2],
+    )
+    return render(
+        request,
+        "assessment/profile_detail.html",
+        {
+            "profile": profile,
+            "needs": needs,
+            "strengths": strengths,
+            "can_edit": may(request.user, Perm.EDIT_PROFILE, profile),
+        },
+    )

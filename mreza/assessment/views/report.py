@@ -28,27 +28,68 @@ def chart_number(value):
 def report_context(assessment):
     data = services.results(assessment)
     criteria = list(assessment.framework.criteria.order_by("position"))
-    axes = [(f"{c.code} {localized(c.title)}", data["criterion_scores"].get(c.code)) for c in criteria]
-    previous_axes = [data["previous_criterion_scores"].get(c.code) for c in criteria] if data["previous"] else None
-    bars = [(f"{s.code} {localized(s.title)}", data["scores"].get(s.code)) for s in data["subcriteria"]]
-    previous_bars = [data["previous_scores"].get(s.code) for s in data["subcriteria"]] if data["previous"] else None
+    axes = [
+        (f"{c.code} {localized(c.title)}", data["criterion_scores"].get(c.code)) for c in criteria
+    ]
+    previous_axes = (
+        [data["previous_criterion_scores"].get(c.code) for c in criteria]
+        if data["previous"]
+        else None
+    )
+    bars = [
+        (f"{s.code} {localized(s.title)}", data["scores"].get(s.code)) for s in data["subcriteria"]
+    ]
+    previous_bars = (
+        [data["previous_scores"].get(s.code) for s in data["subcriteria"]]
+        if data["previous"]
+        else None
+    )
     series = (_("This assessment"), _("Previous assessment"))
     rows = []
     for sub in data["subcriteria"]:
         consensus = data["consensus"].get(sub.pk)
-        rows.append({"subcriterion": sub, "title": localized(sub.title), "consensus": consensus,
-                     "score": data["scores"].get(sub.code), "delta": data["deltas"].get(sub.code)})
-    criterion_rows = [{"criterion": c, "title": localized(c.title), "score": data["criterion_scores"].get(c.code),
-                       "delta": data["criterion_deltas"].get(c.code)} for c in criteria]
+        rows.append(
+            {
+                "subcriterion": sub,
+                "title": localized(sub.title),
+                "consensus": consensus,
+                "score": data["scores"].get(sub.code),
+                "delta": data["deltas"].get(sub.code),
+            }
+        )
+    criterion_rows = [
+        {
+            "criterion": c,
+            "title": localized(c.title),
+            "score": data["criterion_scores"].get(c.code),
+            "delta": data["criterion_deltas"].get(c.code),
+        }
+        for c in criteria
+    ]
     return {
-        "assessment": assessment, "data": data, "rows": rows, "criterion_rows": criterion_rows,
+        "assessment": assessment,
+        "data": data,
+        "rows": rows,
+        "criterion_rows": criterion_rows,
         "framework_name": localized(assessment.framework.name),
-        "radar": charts.radar_svg(axes, max_value=100, previous=previous_axes, title=_("Scores by criterion"),
-                                  desc=_("Radar chart of the consensus score of each criterion."),
-                                  series_labels=series, value_format=chart_number),
-        "bars": charts.bar_svg(bars, max_value=100, previous=previous_bars, title=_("Scores by subcriterion"),
-                               desc=_("Bar chart of the consensus score of each subcriterion."),
-                               series_labels=series, value_format=chart_number),
+        "radar": charts.radar_svg(
+            axes,
+            max_value=100,
+            previous=previous_axes,
+            title=_("Scores by criterion"),
+            desc=_("Radar chart of the consensus score of each criterion."),
+            series_labels=series,
+            value_format=chart_number,
+        ),
+        "bars": charts.bar_svg(
+            bars,
+            max_value=100,
+            previous=previous_bars,
+            title=_("Scores by subcriterion"),
+            desc=_("Bar chart of the consensus score of each subcriterion."),
+            series_labels=series,
+            value_format=chart_number,
+        ),
     }
 
 
@@ -65,32 +106,72 @@ def report_pdf(request, pk):
     from weasyprint import HTML
 
     assessment = assessment_for(request, pk)
-    html = render_to_string("assessment/report_pdf.html", report_context(assessment), request=request)
+    html = render_to_string(
+        "assessment/report_pdf.html", report_context(assessment), request=request
+    )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(assessment.title) or "report"}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(assessment.title) or "report"}.pdf"'
+    )
     return response
 
 
 def _result_rows(request, assessment):
     """Consensus per subcriterion; individual scores only where the reader may see them."""
     data = services.results(assessment)
-    header = [_("Code"), _("Subcriterion"), _("Consensus score"), _("Change since previous"),
-              _("Agreed strengths"), _("Agreed areas for improvement")]
-    rows = [[s.code, localized(s.title), data["scores"].get(s.code), data["deltas"].get(s.code),
-             getattr(data["consensus"].get(s.pk), "strengths", ""),
-             getattr(data["consensus"].get(s.pk), "improvements", "")] for s in data["subcriteria"]]
+    header = [
+        _("Code"),
+        _("Subcriterion"),
+        _("Consensus score"),
+        _("Change since previous"),
+        _("Agreed strengths"),
+        _("Agreed areas for improvement"),
+    ]
+    rows = [
+        [
+            s.code,
+            localized(s.title),
+            data["scores"].get(s.code),
+            data["deltas"].get(s.code),
+            getattr(data["consensus"].get(s.pk), "strengths", ""),
+            getattr(data["consensus"].get(s.pk), "improvements", ""),
+        ]
+        for s in data["subcriteria"]
+    ]
     individual = []
     if may(request.user, Perm.MANAGE, assessment):
-        submitted = assessment.members.filter(submitted_at__isnull=False).values_list("user_id", flat=True)
-        entries = (Entry.objects.filter(assessment=assessment, assessor_id__in=list(submitted))
-                   .select_related("assessor", "subcriterion").order_by("subcriterion__position",
-                                                                        "assessor__full_name"))
-        individual = [[e.subcriterion.code, e.assessor.get_full_name(), None if e.dont_know else e.score,
-                       _("yes") if e.dont_know else "", e.strengths, e.improvements, e.ideas, e.evidence]
-                      for e in entries]
-    individual_header = [_("Code"), _("Assessor"), _("Score"), _("Don't know"), _("Strengths"),
-                         _("Areas for improvement"), _("Improvement ideas"), _("Evidence")]
+        submitted = assessment.members.filter(submitted_at__isnull=False).values_list(
+            "user_id", flat=True
+        )
+        entries = (
+            Entry.objects.filter(assessment=assessment, assessor_id__in=list(submitted))
+            .select_related("assessor", "subcriterion")
+            .order_by("subcriterion__position", "assessor__full_name")
+        )
+        individual = [
+            [
+                e.subcriterion.code,
+                e.assessor.get_full_name(),
+                None if e.dont_know else e.score,
+                _("yes") if e.dont_know else "",
+                e.strengths,
+                e.improvements,
+                e.ideas,
+                e.evidence,
+            ]
+            for e in entries
+        ]
+    individual_header = [
+        _("Code"),
+        _("Assessor"),
+        _("Score"),
+        _("Don't know"),
+        _("Strengths"),
+        _("Areas for improvement"),
+        _("Improvement ideas"),
+        _("Evidence"),
+    ]
     return header, rows, individual_header, individual
 
 
@@ -104,7 +185,9 @@ def export(request, pk, fmt):
         writer = csv.writer(buffer)
         writer.writerow(exports.row(header))
         writer.writerows(exports.row(row) for row in rows)
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     from openpyxl import Workbook

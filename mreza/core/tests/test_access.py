@@ -8,14 +8,27 @@ from mreza.registry.models import Municipality
 
 # (persona, permission on municipality A, expected)
 MATRIX = [
-    ("alice", Perm.VIEW, True), ("alice", Perm.VIEW_PEOPLE, True), ("alice", Perm.CHANGE, True),
-    ("alice", Perm.MANAGE_PEOPLE, True), ("alice", Perm.VIEW_HISTORY, True),
-    ("bob", Perm.VIEW, True), ("bob", Perm.VIEW_PEOPLE, True), ("bob", Perm.CHANGE, False),
-    ("bob", Perm.MANAGE_PEOPLE, False), ("bob", Perm.VIEW_HISTORY, False),
-    ("charlie", Perm.VIEW, True), ("charlie", Perm.VIEW_PEOPLE, False), ("charlie", Perm.CHANGE, False),
-    ("charlie", Perm.MANAGE_PEOPLE, False), ("charlie", Perm.VIEW_HISTORY, False),
-    ("dana", Perm.VIEW_PEOPLE, True), ("dana", Perm.CHANGE, False), ("dana", Perm.VIEW_HISTORY, False),
-    ("admin", Perm.VIEW_PEOPLE, True), ("admin", Perm.CHANGE, True), ("admin", Perm.VIEW_HISTORY, True),
+    ("alice", Perm.VIEW, True),
+    ("alice", Perm.VIEW_PEOPLE, True),
+    ("alice", Perm.CHANGE, True),
+    ("alice", Perm.MANAGE_PEOPLE, True),
+    ("alice", Perm.VIEW_HISTORY, True),
+    ("bob", Perm.VIEW, True),
+    ("bob", Perm.VIEW_PEOPLE, True),
+    ("bob", Perm.CHANGE, False),
+    ("bob", Perm.MANAGE_PEOPLE, False),
+    ("bob", Perm.VIEW_HISTORY, False),
+    ("charlie", Perm.VIEW, True),
+    ("charlie", Perm.VIEW_PEOPLE, False),
+    ("charlie", Perm.CHANGE, False),
+    ("charlie", Perm.MANAGE_PEOPLE, False),
+    ("charlie", Perm.VIEW_HISTORY, False),
+    ("dana", Perm.VIEW_PEOPLE, True),
+    ("dana", Perm.CHANGE, False),
+    ("dana", Perm.VIEW_HISTORY, False),
+    ("admin", Perm.VIEW_PEOPLE, True),
+    ("admin", Perm.CHANGE, True),
+    ("admin", Perm.VIEW_HISTORY, True),
 ]
 
 
@@ -56,20 +69,31 @@ def shared_profile(world, caf):
     from mreza.assessment.models import LearningProfile
 
     assessment = services.start_assessment(
-        municipality=world.a, framework=caf, method="classic", title="CAF", period_start=datetime.date(2025, 1, 1),
-        period_end=datetime.date(2025, 12, 31), user=world.alice)
-    return LearningProfile.objects.create(assessment=assessment, municipality=world.a, sharing="coordinators")
+        municipality=world.a,
+        framework=caf,
+        method="classic",
+        title="CAF",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        user=world.alice,
+    )
+    return LearningProfile.objects.create(
+        assessment=assessment, municipality=world.a, sharing="coordinators"
+    )
 
 
 def test_profiles_shared_with_coordinators_reach_only_coordinators_of_the_municipalitys_organisations(
-        world, shared_profile):
+    world, shared_profile
+):
     from mreza.accounts.models import OrganisationRole
     from mreza.assessment.models import LearningProfile
     from mreza.core.access import profiles_visible_to
     from mreza.registry.models import Country, Organisation
 
     serbia = Country.objects.create(code="RS", name="Serbia")
-    other = Organisation.objects.create(code="T-OTHER", kind="association", name="SKGO", country=serbia)
+    other = Organisation.objects.create(
+        code="T-OTHER", kind="association", name="SKGO", country=serbia
+    )
     olga = world.user("olga")
     OrganisationRole.objects.create(user=olga, organisation=other, role="network_coordinator")
     everything = LearningProfile.objects.all()
@@ -83,7 +107,9 @@ def test_profiles_shared_with_coordinators_reach_only_coordinators_of_the_munici
 
     shared_profile.sharing = "public"
     shared_profile.save(update_fields=["sharing"])
-    assert may(olga, Perm.VIEW, shared_profile) and list(profiles_visible_to(olga, everything)) == [shared_profile]
+    assert may(olga, Perm.VIEW, shared_profile) and list(profiles_visible_to(olga, everything)) == [
+        shared_profile
+    ]
 
 
 def test_the_sharing_page_says_who_sees_a_shared_profile(world, shared_profile, client):
@@ -93,5 +119,10 @@ def test_the_sharing_page_says_who_sees_a_shared_profile(world, shared_profile, 
     page = client.get(f"/assessments/{shared_profile.assessment_id}/profile/")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "only the network coordinators of the associations and organisations this municipality" in text
-    assert "is a member of: Savez opština" in text  # the association A belongs to, by name (reader's script)
+    assert (
+        "only the network coordinators of the associations and organisations this municipality"
+        in text
+    )
+    assert (
+        "is a member of: Savez opština" in text
+    )  # the association A belongs to, by name (reader's script)

@@ -17,7 +17,9 @@ def test_it_records_creation_and_deletion_with_system_label(world):
     with acting_as(None, "import_registry"):
         m = world.municipality("T-C", "Nova")
         m.delete()
-    actions = list(AuditEntry.objects.filter(object_repr="Nova").values_list("action", "actor_label"))
+    actions = list(
+        AuditEntry.objects.filter(object_repr="Nova").values_list("action", "actor_label")
+    )
     assert ("create", "import_registry") in actions and ("delete", "import_registry") in actions
 
 
@@ -34,7 +36,18 @@ def test_admin_sees_the_audit_log_and_others_do_not(world, client):
     assert client.get("/audit/").status_code == 403
 
 
-SECRET_LOOKING = ("token", "secret", "hash", "password", "key", "otp", "recovery", "session", "salt", "nonce")
+SECRET_LOOKING = (
+    "token",
+    "secret",
+    "hash",
+    "password",
+    "key",
+    "otp",
+    "recovery",
+    "session",
+    "salt",
+    "nonce",
+)
 
 
 def test_no_audited_model_records_a_secret_looking_field():
@@ -50,7 +63,8 @@ def test_no_audited_model_records_a_secret_looking_field():
         excluded = excluded_fields(model)
         for field in model._meta.concrete_fields:
             if any(word in field.name.lower() for word in SECRET_LOOKING) and not (
-                    {field.name, field.attname} & excluded):
+                {field.name, field.attname} & excluded
+            ):
                 leaks.append(f"{model.__name__}.{field.name}")
     assert leaks == []
 
@@ -60,7 +74,9 @@ def test_invitation_declares_its_token_secret(world):
     from mreza.core.audit import snapshot
 
     assert "token" in Invitation.audit_exclude
-    invitation = Invitation.objects.create(email="x@example.org", municipality=world.a, role="assessor")
+    invitation = Invitation.objects.create(
+        email="x@example.org", municipality=world.a, role="assessor"
+    )
     assert "token" not in snapshot(invitation)
     entry = AuditEntry.objects.filter(content_type__model="invitation").latest("id")
     assert entry.changes["email"] == [None, "x@example.org"] and "token" not in entry.changes
@@ -100,8 +116,12 @@ def test_the_migration_blanks_secrets_already_stored(world):
 
     migration = importlib.import_module("mreza.core.migrations.0002_blank_secrets_in_audit")
     entry = AuditEntry.objects.create(
-        action="create", content_type=ContentType.objects.get_for_model(Invitation), object_id="1",
-        object_repr="x", changes={"email": [None, "x@example.org"], "token": [None, "s3cr3t-token"]})
+        action="create",
+        content_type=ContentType.objects.get_for_model(Invitation),
+        object_id="1",
+        object_repr="x",
+        changes={"email": [None, "x@example.org"], "token": [None, "s3cr3t-token"]},
+    )
     migration.blank_secrets(global_apps, None)
     entry.refresh_from_db()
     assert entry.changes == {"email": [None, "x@example.org"]}

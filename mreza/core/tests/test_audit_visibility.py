@@ -29,22 +29,29 @@ def test_every_audited_model_has_exactly_one_audit_visibility_rule():
     scope, restricted, unscoped = audit_kinds()
     for model in audited_models():
         groups = [model in scope, model in restricted, model in unscoped]
-        assert groups.count(True) == 1, f"{model.__name__} needs one rule in core.access.audit_kinds"
+        assert groups.count(True) == 1, (
+            f"{model.__name__} needs one rule in core.access.audit_kinds"
+        )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_audited_model_per_persona(world, persona):
     """Records of A's kinds: A's coordinator and administrators; records of no municipality: administrators.
     (Records whose visibility depends on their state are tested with real data below.)"""
-    scope, restricted, unscoped = audit_kinds()
+    scope, restricted, _unscoped = audit_kinds()
     user = getattr(world, persona)
     for model in audited_models():
         if model in restricted:
             continue
         municipality_id = world.a.pk if model in scope else None
         entry = AuditEntry.objects.create(
-            action="update", content_type=ContentType.objects.get_for_model(model), object_id="0",
-            object_repr="x", municipality_id=municipality_id, changes={})
+            action="update",
+            content_type=ContentType.objects.get_for_model(model),
+            object_id="0",
+            object_repr="x",
+            municipality_id=municipality_id,
+            changes={},
+        )
         expected = persona == "admin" or (persona == "alice" and model in scope)
         assert visible(user, pk=entry.pk) is expected, (persona, model.__name__)
         assert may(user, Perm.VIEW, entry) is expected, (persona, model.__name__)
@@ -53,8 +60,12 @@ def test_each_audited_model_per_persona(world, persona):
 def _entry_entries(assessment, assessor):
     from mreza.assessment.models import Entry
 
-    ids = [str(pk) for pk in Entry.objects.filter(assessment=assessment, assessor=assessor)
-           .values_list("pk", flat=True)]
+    ids = [
+        str(pk)
+        for pk in Entry.objects.filter(assessment=assessment, assessor=assessor).values_list(
+            "pk", flat=True
+        )
+    ]
     return {"content_type__model": "entry", "object_id__in": ids}
 
 
@@ -67,13 +78,21 @@ def scored(world, caf):
 
     world.mara = User.objects.create_user("mara@example.org", "test-password-123", full_name="Mara")
     MunicipalRole.objects.create(user=world.mara, municipality=world.a, role="management")
-    a = services.start_assessment(municipality=world.a, framework=caf, method="classic", title="CAF 2025",
-                                  period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
-                                  user=world.alice)
+    a = services.start_assessment(
+        municipality=world.a,
+        framework=caf,
+        method="classic",
+        title="CAF 2025",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        user=world.alice,
+    )
     services.add_member(a, world.bob, "assessor")
     world.sub = Subcriterion.objects.filter(framework=caf).order_by("position").first()
     with acting_as(world.bob):
-        world.entry = services.save_entry(a, world.bob, world.sub, {"score": 30, "strengths": "bob's private draft"})
+        world.entry = services.save_entry(
+            a, world.bob, world.sub, {"score": 30, "strengths": "bob's private draft"}
+        )
     return a
 
 
@@ -89,7 +108,9 @@ def test_an_unsubmitted_score_is_hidden_from_everyone_but_the_assessor(world, sc
     assert "private draft" not in client.get("/audit/").content.decode()
     hidden = AuditEntry.objects.get(action="create", **lookup)
     assert client.get("/admin/core/auditentry/").status_code == 200
-    assert client.get(f"/admin/core/auditentry/{hidden.pk}/change/").status_code == 302  # not found: redirect
+    assert (
+        client.get(f"/admin/core/auditentry/{hidden.pk}/change/").status_code == 302
+    )  # not found: redirect
     shown = AuditEntry.objects.filter(content_type__model="assessment").first()
     assert client.get(f"/admin/core/auditentry/{shown.pk}/change/").status_code == 200
 
@@ -104,10 +125,17 @@ def test_a_submitted_score_is_shown_to_who_may_manage_the_assessment(world, scor
         services.submit(scored, world.bob)
     lookup = _entry_entries(scored, world.bob)
     assert visible(world.alice, **lookup) and visible(world.admin, **lookup)
-    for persona in ("bob", "charlie", "dana", "mara"):  # bob is no coordinator: the history is not his
+    for persona in (
+        "bob",
+        "charlie",
+        "dana",
+        "mara",
+    ):  # bob is no coordinator: the history is not his
         assert not visible(getattr(world, persona), **lookup), persona
     client.force_login(world.alice)
-    assert "private draft" in client.get(f"/municipalities/{world.a.code}/history/").content.decode()
+    assert (
+        "private draft" in client.get(f"/municipalities/{world.a.code}/history/").content.decode()
+    )
 
 
 def test_the_coordinator_sees_own_draft_scores_but_not_others(world, scored):
@@ -131,9 +159,12 @@ def test_evidence_entries_follow_their_score(world, scored, settings, tmp_path):
     lookup = {"content_type__model": "evidencefile", "object_id": str(file.pk)}
     assert not visible(world.alice, **lookup) and not visible(world.admin, **lookup)
     assert not may(world.alice, Perm.VIEW, EvidenceFile.objects.get())
-    world.bob.assessment_memberships.filter(assessment=scored).update(submitted_at=datetime.datetime.now(
-        datetime.UTC))
-    assert visible(world.alice, **lookup) and may(world.alice, Perm.VIEW, EvidenceFile.objects.get())
+    world.bob.assessment_memberships.filter(assessment=scored).update(
+        submitted_at=datetime.datetime.now(datetime.UTC)
+    )
+    assert visible(world.alice, **lookup) and may(
+        world.alice, Perm.VIEW, EvidenceFile.objects.get()
+    )
 
 
 def test_entries_of_deleted_scores_are_for_administrators_only(world, scored):
@@ -152,13 +183,19 @@ def test_deleted_records_of_other_kinds_stay_visible_to_the_coordinator(world):
         role = MunicipalRole.objects.create(user=world.charlie, municipality=world.a, role="staff")
         pk = role.pk
         role.delete()
-    assert visible(world.alice, content_type__model="municipalrole", object_id=str(pk), action="delete")
+    assert visible(
+        world.alice, content_type__model="municipalrole", object_id=str(pk), action="delete"
+    )
 
 
 def test_invitation_tokens_never_reach_the_trail_or_the_pages(world, client):
     with acting_as(world.alice):
-        invitation = Invitation.objects.create(email="new@example.org", municipality=world.a,
-                                               role="coordinator", invited_by=world.alice)
+        invitation = Invitation.objects.create(
+            email="new@example.org",
+            municipality=world.a,
+            role="coordinator",
+            invited_by=world.alice,
+        )
     entry = AuditEntry.objects.get(content_type__model="invitation", object_id=str(invitation.pk))
     assert "token" not in entry.changes
     assert invitation.token not in str(AuditEntry.objects.values_list("changes", flat=True))
@@ -169,7 +206,9 @@ def test_invitation_tokens_never_reach_the_trail_or_the_pages(world, client):
     from mreza.core.audit_display import present
 
     rows = {label: new for label, _old, new in present([entry])[0].rows}
-    assert rows["Role"] == "municipal coordinator"  # the label, though Invitation.role declares no choices
+    assert (
+        rows["Role"] == "municipal coordinator"
+    )  # the label, though Invitation.role declares no choices
     assert rows["Invited by"] == "Alice"
 
 
@@ -188,10 +227,15 @@ def test_the_history_costs_the_same_queries_however_many_entries(world, scored, 
     few = count()
     for i in range(15):
         with acting_as(world.alice):
-            MunicipalRole.objects.create(user=world.dana, municipality=world.a,
-                                         role=["staff", "ort_member", "training_contact"][i % 3]).delete()
+            MunicipalRole.objects.create(
+                user=world.dana,
+                municipality=world.a,
+                role=["staff", "ort_member", "training_contact"][i % 3],
+            ).delete()
         with acting_as(world.bob):
-            services.save_entry(scored, world.bob, world.sub, {"score": 30 + i, "strengths": f"draft {i}"})
+            services.save_entry(
+                scored, world.bob, world.sub, {"score": 30 + i, "strengths": f"draft {i}"}
+            )
     assert count() == few
 
 
@@ -215,9 +259,16 @@ def test_present_formats_values(world, scored):
     from mreza.assessment.models import Entry
     from mreza.core.audit_display import present
 
-    entry = AuditEntry(content_type=ContentType.objects.get_for_model(Entry), action="update",
-                       changes={"dont_know": [False, True], "assessor_id": [None, world.bob.pk],
-                                "strengths": ["", "x" * 1000], "updated_at": [None, "2025-03-04 10:00:00+00:00"]})
+    entry = AuditEntry(
+        content_type=ContentType.objects.get_for_model(Entry),
+        action="update",
+        changes={
+            "dont_know": [False, True],
+            "assessor_id": [None, world.bob.pk],
+            "strengths": ["", "x" * 1000],
+            "updated_at": [None, "2025-03-04 10:00:00+00:00"],
+        },
+    )
     (shown,) = present([entry])
     rows = {label: (old, new) for label, old, new in shown.rows}
     assert rows["Don't know"] == ("no", "yes")
@@ -236,7 +287,9 @@ def test_the_queryset_rule_for_scores_equals_the_policy(world, scored, submitted
     with acting_as(world.alice):
         services.save_entry(scored, world.alice, world.sub, {"score": 70})
     if submitted:
-        scored.members.filter(user=world.bob).update(submitted_at=datetime.datetime.now(datetime.UTC))
+        scored.members.filter(user=world.bob).update(
+            submitted_at=datetime.datetime.now(datetime.UTC)
+        )
     for persona in (*PERSONAS, "mara"):
         user = getattr(world, persona)
         for entry in Entry.objects.select_related("assessment"):

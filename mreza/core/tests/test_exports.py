@@ -13,8 +13,15 @@ from openpyxl import load_workbook
 from mreza.assessment.tests.conftest import agree_all, assessment, score_all  # noqa: F401 (fixture)
 from mreza.core import exports
 
-HOSTILE = ['=HYPERLINK("http://evil.example/","click")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1",
-           "\r=cmd|'/c calc'!A1", " \n=2*3"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=cmd|'/c calc'!A1",
+    " \n=2*3",
+]
 
 
 def assert_no_formula_in_xlsx(content):
@@ -49,14 +56,24 @@ def test_neutralise_prefixes_formula_like_text_and_round_trips(text):
     assert exports.unneutralise(safe) == text
 
 
-@pytest.mark.parametrize("value", ["plain", "Бања Лука", "", "a=b", "e-mail@x.org", 5, -3, 2.5, None,
-                                   datetime.date(2025, 1, 1)])
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "Бања Лука", "", "a=b", "e-mail@x.org", 5, -3, 2.5, None, datetime.date(2025, 1, 1)],
+)
 def test_ordinary_values_and_numbers_stay_as_they_are(value):
     assert exports.cell(value) == value
 
 
-@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), decimal.Decimal("Infinity"),
-                                   decimal.Decimal("NaN")])
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("inf"),
+        float("-inf"),
+        float("nan"),
+        decimal.Decimal("Infinity"),
+        decimal.Decimal("NaN"),
+    ],
+)
 def test_non_finite_numbers_become_empty_cells(value):
     from openpyxl import Workbook
 
@@ -77,16 +94,28 @@ def hostile_assessment(world, assessment):  # noqa: F811 (the imported fixture)
 
     score_all(assessment, world.bob, 30)
     score_all(assessment, world.alice, 70)
-    Entry.objects.filter(assessment=assessment).update(strengths=HOSTILE[0], improvements=HOSTILE[4],
-                                                       ideas=HOSTILE[5], evidence=HOSTILE[3])
+    Entry.objects.filter(assessment=assessment).update(
+        strengths=HOSTILE[0], improvements=HOSTILE[4], ideas=HOSTILE[5], evidence=HOSTILE[3]
+    )
     assessment.status = "consensus"
     assessment.save(update_fields=["status"])
     agree_all(assessment, world.alice, 35)
-    Consensus.objects.filter(assessment=assessment).update(strengths=HOSTILE[1], improvements=HOSTILE[2])
+    Consensus.objects.filter(assessment=assessment).update(
+        strengths=HOSTILE[1], improvements=HOSTILE[2]
+    )
     sub = Subcriterion.objects.get(framework=assessment.framework, code="6.1")
     ImprovementAction.objects.create(
-        assessment=assessment, subcriterion=sub, title=HOSTILE[0], owner=HOSTILE[1], deadline="2026-06-30",
-        expected_result=HOSTILE[2], indicator=HOSTILE[3], impact=5, feasibility=4, status="plan")
+        assessment=assessment,
+        subcriterion=sub,
+        title=HOSTILE[0],
+        owner=HOSTILE[1],
+        deadline="2026-06-30",
+        expected_result=HOSTILE[2],
+        indicator=HOSTILE[3],
+        impact=5,
+        feasibility=4,
+        status="plan",
+    )
     return assessment
 
 
@@ -120,13 +149,16 @@ def test_scoring_workbook_uses_the_same_guard(world, assessment, client):  # noq
 
     assert workbook_build.exports is exports
     score_all(assessment, world.bob, 30, submit=False)
-    Entry.objects.filter(assessment=assessment, assessor=world.bob).update(strengths=HOSTILE[0],
-                                                                          improvements=HOSTILE[2])
+    Entry.objects.filter(assessment=assessment, assessor=world.bob).update(
+        strengths=HOSTILE[0], improvements=HOSTILE[2]
+    )
     client.force_login(world.bob)
     response = client.get(f"/assessments/{assessment.pk}/workbook.xlsx")
     assert response.status_code == 200
     texts = assert_no_formula_in_xlsx(response.content)
-    assert HOSTILE[0] in texts and HOSTILE[2] in texts  # kept exactly, so the upload reads them back
+    assert (
+        HOSTILE[0] in texts and HOSTILE[2] in texts
+    )  # kept exactly, so the upload reads them back
 
 
 def _hostile_registry(world):
@@ -139,7 +171,9 @@ def _hostile_registry(world):
     world.b.save()
     world.canton.name = "@SUM(A1)"
     world.canton.save()
-    Organisation.objects.filter(pk=world.association.pk).update(name="+Savez", country=world.country)
+    Organisation.objects.filter(pk=world.association.pk).update(
+        name="+Savez", country=world.country
+    )
 
 
 def test_export_registry_csv_has_no_formula_and_reimports(world, tmp_path):
@@ -153,6 +187,8 @@ def test_export_registry_csv_has_no_formula_and_reimports(world, tmp_path):
 
 def test_export_registry_xlsx_has_no_formula(world, tmp_path):
     _hostile_registry(world)
-    call_command("export_registry", "--country", "BA", str(tmp_path / "out.xlsx"), stdout=io.StringIO())
+    call_command(
+        "export_registry", "--country", "BA", str(tmp_path / "out.xlsx"), stdout=io.StringIO()
+    )
     texts = assert_no_formula_in_xlsx((tmp_path / "out.xlsx").read_bytes())
     assert "=1+1" in texts and "@SUM(A1)" in texts and "+Savez" in texts

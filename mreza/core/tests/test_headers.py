@@ -88,7 +88,8 @@ def test_map_tile_origin_is_allowed_for_images():
     from mreza.settings import _tile_origin
 
     assert _tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == (
-        "https://*.tile.openstreetmap.org")
+        "https://*.tile.openstreetmap.org"
+    )
     assert _tile_origin("") is None
 
 

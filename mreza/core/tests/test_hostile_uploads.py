@@ -41,7 +41,7 @@ def workbook_corpus(world, assessment, client):  # noqa: F811
 
 
 def test_every_hostile_workbook_is_refused_clearly(world, assessment, client, workbook_corpus):  # noqa: F811
-    base, corpus = workbook_corpus
+    _base, corpus = workbook_corpus
     assert set(corpus) == set(EXPECTED)
     before = AuditEntry.objects.count()
     for name, content in corpus.items():
@@ -59,7 +59,9 @@ def _score_cell(workbook):
 
 def test_workbook_score_of_5000_digits_is_a_cell_error(world, assessment, client):  # noqa: F811
     client.force_login(world.bob)
-    workbook = load_workbook(io.BytesIO(client.get(f"/assessments/{assessment.pk}/workbook.xlsx").content))
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/assessments/{assessment.pk}/workbook.xlsx").content)
+    )
     sheet, column = _score_cell(workbook)
     sheet.cell(row=2, column=column, value=HUGE)
     sheet.cell(row=3, column=column, value=1e308)
@@ -68,18 +70,27 @@ def test_workbook_score_of_5000_digits_is_a_cell_error(world, assessment, client
     response = _upload(client, assessment, buffer.getvalue())
     body = response.content.decode()
     assert response.status_code == 400 and "outside the allowed range" in body
-    assert sheet.cell(row=2, column=column).coordinate in body and sheet.cell(row=3, column=column).coordinate in body
+    assert (
+        sheet.cell(row=2, column=column).coordinate in body
+        and sheet.cell(row=3, column=column).coordinate in body
+    )
     assert len(body) < 100_000 and HUGE not in body
     assert not Entry.objects.exists()
 
 
-@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "0." + HUGE, HUGE + ",5", "1e5000", "nan", "inf"])
+@pytest.mark.parametrize(
+    "value", [HUGE, "-" + HUGE, "0." + HUGE, HUGE + ",5", "1e5000", "nan", "inf"]
+)
 def test_score_form_with_a_huge_number_is_a_form_error(world, assessment, client, value):  # noqa: F811
     client.force_login(world.bob)
-    response = client.post(f"/assessments/{assessment.pk}/score/1.1/", {"score": value, "version": 0})
+    response = client.post(
+        f"/assessments/{assessment.pk}/score/1.1/", {"score": value, "version": 0}
+    )
     assert response.status_code < 500
     body = response.content.decode()
-    assert "The score must be" in body or "is not a number" in body or "not a number" in body, body[:2000]
+    assert "The score must be" in body or "is not a number" in body or "not a number" in body, body[
+        :2000
+    ]
     assert not Entry.objects.filter(score__isnull=False).exists()
 
 
@@ -88,7 +99,9 @@ def test_consensus_form_with_a_huge_number_is_a_form_error(world, assessment, cl
     assessment.status = "consensus"
     assessment.save(update_fields=["status"])
     client.force_login(world.alice)
-    response = client.post(f"/assessments/{assessment.pk}/consensus/1.1/", {"score": HUGE, "version": 0})
+    response = client.post(
+        f"/assessments/{assessment.pk}/consensus/1.1/", {"score": HUGE, "version": 0}
+    )
     assert response.status_code < 500
     assert "The score must be between" in response.content.decode()
     assert not Consensus.objects.exists()

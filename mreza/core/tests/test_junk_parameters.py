@@ -22,7 +22,9 @@ JUNK_QUERIES = [
     "&population_max=-5&next=//evil.example&a=abc&b=abc&round=abc&lang=zz&organisation=abc&code=%00",
     f"page={HUGE}&framework={HUGE}&population_min={HUGE}&population_max={HUGE}&kind=%00&region=%00"
     f"&country=%00&area=%00&a={HUGE}&b=-{HUGE}&round={HUGE}&q=%E2%80%AE%00",
-    "q=" + "x" * 5000 + "&page=1&page=abc&framework=&framework=1&country=&country=BA&region=T-RS&region=%25"
+    "q="
+    + "x" * 5000
+    + "&page=1&page=abc&framework=&framework=1&country=&country=BA&region=T-RS&region=%25"
     "&type=city&population_min=10&population_max=1&area=6.1&kind=update&round=-1&a=1e309&b=nan",
     "framework=1%00&page=nan&page=inf&q=%27%22%3C%3E&country=ba%00&area=..%2F..%2Fetc&kind=%F0%9F%92%A5"
     "&round=0x10&a=%20&b=%0A",
@@ -58,8 +60,14 @@ def junk_world(grouping_world, caf, client):  # noqa: F811
     w.mara = User.objects.create_user("mara@example.org", "test-password-123", full_name="Mara")
     MunicipalRole.objects.create(user=w.mara, municipality=w.a, role="management")
     a = assessment_services.start_assessment(
-        municipality=w.a, framework=caf, method="classic", title="CAF 2025",
-        period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31), user=w.alice)
+        municipality=w.a,
+        framework=caf,
+        method="classic",
+        title="CAF 2025",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        user=w.alice,
+    )
     assessment_services.add_member(a, w.bob, "assessor")
     score_all(a, w.bob, 40)
     a.status = "consensus"
@@ -67,26 +75,54 @@ def junk_world(grouping_world, caf, client):  # noqa: F811
     agree_all(a, w.alice, 45)
     sub = Subcriterion.objects.get(framework=caf, code="6.1")
     action = ImprovementAction.objects.create(
-        assessment=a, subcriterion=sub, title="Survey", owner="Ured", deadline="2026-06-30",
-        expected_result="Known", indicator="Done", impact=5, feasibility=4, status="plan")
+        assessment=a,
+        subcriterion=sub,
+        title="Survey",
+        owner="Ured",
+        deadline="2026-06-30",
+        expected_result="Known",
+        indicator="Done",
+        impact=5,
+        feasibility=4,
+        status="plan",
+    )
     client.force_login(w.dana)
-    response = client.post("/networks/rounds/new/", {
-        "organisation": w.association.pk, "title": "Networks 2025", "framework": caf.pk, "areas": ["6.1", "3.2"],
-        "min_size": 4, "max_size": 8, "distance_weight": "0.1", "max_networks_per_municipality": 1,
-        "max_mentees_per_mentor": 2})
+    response = client.post(
+        "/networks/rounds/new/",
+        {
+            "organisation": w.association.pk,
+            "title": "Networks 2025",
+            "framework": caf.pk,
+            "areas": ["6.1", "3.2"],
+            "min_size": 4,
+            "max_size": 8,
+            "distance_weight": "0.1",
+            "max_networks_per_municipality": 1,
+            "max_mentees_per_mentor": 2,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     round_ = GroupingRound.objects.latest("id")
-    client.post(f"/networks/rounds/{round_.pk}/edit/", {"action": "publish", "version": round_.version,
-                                                        "without_coordinator_ok": "1"})
+    client.post(
+        f"/networks/rounds/{round_.pk}/edit/",
+        {"action": "publish", "version": round_.version, "without_coordinator_ok": "1"},
+    )
     client.logout()
     membership = NetworkMembership.objects.select_related("network").first()
     partnership = Partnership.objects.filter(round=round_).first()
     assert membership is not None and partnership is not None
     w.values = {
-        "assessment": a.pk, "round": round_.pk, "network": membership.network_id,
-        "membership": membership.pk, "partnership": partnership.pk, "action_pk": action.pk,
-        "member_pk": a.members.first().pk, "profile_pk": LearningProfile.objects.first().pk,
-        "file_pk": 999999, "code": w.a.code, "organisation": w.association.code,
+        "assessment": a.pk,
+        "round": round_.pk,
+        "network": membership.network_id,
+        "membership": membership.pk,
+        "partnership": partnership.pk,
+        "action_pk": action.pk,
+        "member_pk": a.members.first().pk,
+        "profile_pk": LearningProfile.objects.first().pk,
+        "file_pk": 999999,
+        "code": w.a.code,
+        "organisation": w.association.code,
     }
     return w
 
@@ -111,7 +147,10 @@ def _fill(route, values):
                 return "6.1"
             return values["code"]
         return {
-            "fmt": "xlsx", "kind": "network", "action": "close", "token": "junk-token",
+            "fmt": "xlsx",
+            "kind": "network",
+            "action": "close",
+            "token": "junk-token",
             "partnership": str(values["partnership"]),
         }.get(name, str(values.get(name, 999999)))
 
@@ -124,15 +163,20 @@ def test_every_page_survives_junk_parameters(junk_world, client):
     paths = sorted({_fill(route, junk_world.values) for route in routes})
     assert len(paths) > 40 and "/networks/rounds/new/" in paths
     # Path parameters that are junk too (an unknown code, a subcriterion that does not exist).
-    paths += ["/municipalities/%00/", "/municipalities/ZZ-" + "x" * 300 + "/",
-              f"/assessments/{junk_world.values['assessment']}/score/%00/",
-              f"/assessments/{junk_world.values['assessment']}/consensus/../",
-              f"/assessments/{junk_world.values['assessment']}/results.junk",
-              f"/assessments/{junk_world.values['assessment']}/plan.junk",
-              f"/assessments/{junk_world.values['assessment']}/results.csv",
-              f"/assessments/{junk_world.values['assessment']}/plan.pdf",
-              "/networks/answer/junk/1/", f"/networks/answer/partnership/{junk_world.values['partnership']}/",
-              "/admin/", "/accounts/login/"]
+    paths += [
+        "/municipalities/%00/",
+        "/municipalities/ZZ-" + "x" * 300 + "/",
+        f"/assessments/{junk_world.values['assessment']}/score/%00/",
+        f"/assessments/{junk_world.values['assessment']}/consensus/../",
+        f"/assessments/{junk_world.values['assessment']}/results.junk",
+        f"/assessments/{junk_world.values['assessment']}/plan.junk",
+        f"/assessments/{junk_world.values['assessment']}/results.csv",
+        f"/assessments/{junk_world.values['assessment']}/plan.pdf",
+        "/networks/answer/junk/1/",
+        f"/networks/answer/partnership/{junk_world.values['partnership']}/",
+        "/admin/",
+        "/accounts/login/",
+    ]
     failures = []
     for user in (junk_world.admin, junk_world.alice, junk_world.bob, junk_world.dana, None):
         client.logout()
@@ -144,7 +188,9 @@ def test_every_page_survives_junk_parameters(junk_world, client):
                 try:
                     response = client.get(url)
                 except Exception as error:  # the test client re-raises the view's exception
-                    failures.append(f"{user} {url[:160]}: {type(error).__name__}: {str(error)[:200]}")
+                    failures.append(
+                        f"{user} {url[:160]}: {type(error).__name__}: {str(error)[:200]}"
+                    )
                     continue
                 if response.status_code >= 500:
                     failures.append(f"{user} {url[:160]}: {response.status_code}")
@@ -161,29 +207,81 @@ def _junk_posts(w, caf_pk):
         (w.bob, f"/assessments/{a}/score/6.1/", {"score": LONG, "version": 0}),
         (w.alice, f"/assessments/{a}/consensus/6.1/", {"score": LONG, "version": 0}),
         (w.alice, f"/assessments/{a}/consensus/6.1/", {"score": "1e309", "version": LONG}),
-        (w.dana, "/networks/rounds/new/", {
-            "organisation": w.association.pk, "title": "x", "framework": caf_pk, "areas": ["6.1"],
-            "min_size": LONG, "max_size": "1e309", "distance_weight": "nan",
-            "max_networks_per_municipality": LONG, "max_mentees_per_mentor": "-" + LONG}),
-        (w.dana, "/networks/rounds/new/", {
-            "organisation": "abc", "title": "x" * 100_000, "framework": "abc", "areas": ["%00"],
-            "min_size": "1e309", "max_size": "inf", "distance_weight": "1e309"}),
-        (w.alice, f"/assessments/{a}/plan/new/", {
-            "subcriterion": LONG, "title": "t", "owner": "o", "deadline": "99999-99-99",
-            "expected_result": "r", "indicator": "i", "impact": LONG, "feasibility": "1e309",
-            "status": "plan"}),
-        (w.alice, f"/assessments/{a}/profile/", {"sharing": "x", "version": LONG, "need_6.1": LONG,
-                                                 "offer_6.1": "1e309"}),
-        (w.alice, f"/municipalities/{w.a.code}/edit/", {"website": "x", "description": "d", "version": LONG}),
+        (
+            w.dana,
+            "/networks/rounds/new/",
+            {
+                "organisation": w.association.pk,
+                "title": "x",
+                "framework": caf_pk,
+                "areas": ["6.1"],
+                "min_size": LONG,
+                "max_size": "1e309",
+                "distance_weight": "nan",
+                "max_networks_per_municipality": LONG,
+                "max_mentees_per_mentor": "-" + LONG,
+            },
+        ),
+        (
+            w.dana,
+            "/networks/rounds/new/",
+            {
+                "organisation": "abc",
+                "title": "x" * 100_000,
+                "framework": "abc",
+                "areas": ["%00"],
+                "min_size": "1e309",
+                "max_size": "inf",
+                "distance_weight": "1e309",
+            },
+        ),
+        (
+            w.alice,
+            f"/assessments/{a}/plan/new/",
+            {
+                "subcriterion": LONG,
+                "title": "t",
+                "owner": "o",
+                "deadline": "99999-99-99",
+                "expected_result": "r",
+                "indicator": "i",
+                "impact": LONG,
+                "feasibility": "1e309",
+                "status": "plan",
+            },
+        ),
+        (
+            w.alice,
+            f"/assessments/{a}/profile/",
+            {"sharing": "x", "version": LONG, "need_6.1": LONG, "offer_6.1": "1e309"},
+        ),
+        (
+            w.alice,
+            f"/municipalities/{w.a.code}/edit/",
+            {"website": "x", "description": "d", "version": LONG},
+        ),
         (w.alice, f"/assessments/{a}/group/", {"user": LONG, "role": "x"}),
-        (w.dana, f"/networks/rounds/{v['round']}/edit/", {"action": "move", "version": LONG,
-                                                          "member": LONG, "to": "-1"}),
+        (
+            w.dana,
+            f"/networks/rounds/{v['round']}/edit/",
+            {"action": "move", "version": LONG, "member": LONG, "to": "-1"},
+        ),
         (w.dana, f"/networks/rounds/{v['round']}/edit/", {"action": "publish", "version": "abc"}),
-        (w.alice, f"/networks/answer/network/{v['membership']}/", {"answer": "x" * 10,
-                                                                   "reason": "r" * 100_000}),
-        (w.alice, f"/networks/answer/partnership/{v['partnership']}/", {"answer": "accept", "side": "%00"}),
-        (w.alice, f"/municipalities/{w.a.code}/people/invite/", {"email": "x" * 1000 + "@e.org",
-                                                                 "role": LONG}),
+        (
+            w.alice,
+            f"/networks/answer/network/{v['membership']}/",
+            {"answer": "x" * 10, "reason": "r" * 100_000},
+        ),
+        (
+            w.alice,
+            f"/networks/answer/partnership/{v['partnership']}/",
+            {"answer": "accept", "side": "%00"},
+        ),
+        (
+            w.alice,
+            f"/municipalities/{w.a.code}/people/invite/",
+            {"email": "x" * 1000 + "@e.org", "role": LONG},
+        ),
         (w.alice, "/i18n/setlang/", {"language": "x" * 1000, "next": "//evil.example"}),
     ]
 

@@ -41,8 +41,14 @@ def test_date_and_number_in_the_readers_locale(language):
 def test_bosnian_report_period_reads_as_bosnian(client, world, caf):
     from mreza.assessment.models import Assessment
 
-    Assessment.objects.create(municipality=world.a, framework=caf, method="classic", title="CAF 2023",
-                              period_start=datetime.date(2023, 1, 1), period_end=datetime.date(2023, 12, 31))
+    Assessment.objects.create(
+        municipality=world.a,
+        framework=caf,
+        method="classic",
+        title="CAF 2023",
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+    )
     world.alice.language = "bs"
     world.alice.save(update_fields=["language"])
     client.force_login(world.alice)
@@ -51,7 +57,9 @@ def test_bosnian_report_period_reads_as_bosnian(client, world, caf):
     assert "Jan." not in page
 
 
-@pytest.mark.parametrize(("language", "expected"), [("bs", "72,5"), ("bg", "72,5"), ("en", "72.5"), ("sr", "70")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("bs", "72,5"), ("bg", "72,5"), ("en", "72.5"), ("sr", "70")]
+)
 def test_chart_numbers_follow_the_locale(language, expected):
     from mreza.assessment.views.report import chart_number
 
@@ -61,11 +69,15 @@ def test_chart_numbers_follow_the_locale(language, expected):
 
 # ----------------------------------------------------------------------------- Serbian variants
 
+
 def test_the_switcher_names_the_four_serbian_variants(client, db):
     page = client.get("/municipalities/").content.decode()
-    for code, name in [("sr", "Српски (ћирилица, екавски)"), ("sr-latn", "Srpski (latinica, ekavski)"),
-                       ("sr-ijekavsk", "Српски (ћирилица, ијекавски)"),
-                       ("sr-latn-ijekavsk", "Srpski (latinica, ijekavski)")]:
+    for code, name in [
+        ("sr", "Српски (ћирилица, екавски)"),
+        ("sr-latn", "Srpski (latinica, ekavski)"),
+        ("sr-ijekavsk", "Српски (ћирилица, ијекавски)"),
+        ("sr-latn-ijekavsk", "Srpski (latinica, ijekavski)"),
+    ]:
         assert f'<option value="{code}" lang="{code}">{name}</option>' in page
 
 
@@ -80,7 +92,9 @@ def test_django_knows_the_ijekavian_codes(code):
 
 def test_switching_to_ijekavian_is_saved_on_the_account(client, world):
     client.force_login(world.bob)
-    response = client.post("/i18n/setlang/", {"language": "sr-latn-ijekavsk", "next": "/municipalities/"})
+    response = client.post(
+        "/i18n/setlang/", {"language": "sr-latn-ijekavsk", "next": "/municipalities/"}
+    )
     assert response.status_code == 302
     world.bob.refresh_from_db()
     assert world.bob.language == "sr-latn-ijekavsk"
@@ -89,15 +103,18 @@ def test_switching_to_ijekavian_is_saved_on_the_account(client, world):
     assert "Opštine" in page.content.decode()
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("sr-BA,sr;q=0.9", "sr-ijekavsk"),
-    ("sr-Cyrl-BA", "sr-ijekavsk"),
-    ("sr-Latn-BA,en;q=0.5", "sr-latn-ijekavsk"),
-    ("sr-RS,sr;q=0.9", "sr"),
-    ("sr-Latn-RS", "sr-latn"),
-    ("bs-BA,sr-BA;q=0.5", "bs"),
-    ("de-DE,sr-BA;q=0.5", "sr-ijekavsk"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("sr-BA,sr;q=0.9", "sr-ijekavsk"),
+        ("sr-Cyrl-BA", "sr-ijekavsk"),
+        ("sr-Latn-BA,en;q=0.5", "sr-latn-ijekavsk"),
+        ("sr-RS,sr;q=0.9", "sr"),
+        ("sr-Latn-RS", "sr-latn"),
+        ("bs-BA,sr-BA;q=0.5", "bs"),
+        ("de-DE,sr-BA;q=0.5", "sr-ijekavsk"),
+    ],
+)
 def test_browser_serbian_from_bosnia_is_ijekavian(client, db, accept, expected):
     response = client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response["Content-Language"] == expected
@@ -112,8 +129,14 @@ def test_a_cookie_choice_of_ekavian_is_kept_in_bosnia(client, db):
 def test_users_of_bosnian_municipalities_get_ijekavian_serbian(client, world):
     # alice works for a municipality in BA and has not chosen a language: her browser only says "Serbian".
     client.force_login(world.alice)
-    assert client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"] == "sr-ijekavsk"
-    assert client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr-Latn")["Content-Language"] == "sr-latn-ijekavsk"
+    assert (
+        client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"]
+        == "sr-ijekavsk"
+    )
+    assert (
+        client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr-Latn")["Content-Language"]
+        == "sr-latn-ijekavsk"
+    )
 
 
 def test_an_explicit_ekavian_choice_wins_for_bosnian_users(client, world):
@@ -128,8 +151,12 @@ def test_users_outside_bosnia_keep_ekavian(client, world):
     from mreza.registry.models import Country, Municipality, Region
 
     serbia = Country.objects.create(code="RS", name="Serbia")
-    okrug = Region.objects.create(country=serbia, code="T-RS-07", kind="okrug", name="Јужнобачки округ")
-    novi_sad = Municipality.objects.create(code="T-NS", name="Нови Сад", country=serbia, region=okrug, population=1)
+    okrug = Region.objects.create(
+        country=serbia, code="T-RS-07", kind="okrug", name="Јужнобачки округ"
+    )
+    novi_sad = Municipality.objects.create(
+        code="T-NS", name="Нови Сад", country=serbia, region=okrug, population=1
+    )
     MunicipalRole.objects.create(user=world.dana, municipality=novi_sad, role="staff")
     client.force_login(world.dana)
     assert client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"] == "sr"
@@ -137,10 +164,20 @@ def test_users_outside_bosnia_keep_ekavian(client, world):
 
 # ----------------------------------------------------------------------------- the reader's script
 
-@pytest.mark.parametrize(("language", "script"), [
-    ("sr", "cyrl"), ("sr-ijekavsk", "cyrl"), ("bg", "cyrl"),
-    ("sr-latn", "latn"), ("sr-latn-ijekavsk", "latn"), ("bs", "latn"), ("hr", "latn"), ("en", "latn"),
-])
+
+@pytest.mark.parametrize(
+    ("language", "script"),
+    [
+        ("sr", "cyrl"),
+        ("sr-ijekavsk", "cyrl"),
+        ("bg", "cyrl"),
+        ("sr-latn", "latn"),
+        ("sr-latn-ijekavsk", "latn"),
+        ("bs", "latn"),
+        ("hr", "latn"),
+        ("en", "latn"),
+    ],
+)
 def test_reader_script(language, script):
     from mreza.core.context_processors import reader_script
     from mreza.core.templatetags.mreza import script as to_reader
@@ -151,39 +188,56 @@ def test_reader_script(language, script):
     assert shown == ("Бања Лука" if script == "cyrl" else "Banja Luka")
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("sr", "Оквир"), ("sr-ijekavsk", "Оквир"), ("sr-latn", "Okvir"), ("sr-latn-ijekavsk", "Okvir"), ("bs", "Okvir bs"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sr", "Оквир"),
+        ("sr-ijekavsk", "Оквир"),
+        ("sr-latn", "Okvir"),
+        ("sr-latn-ijekavsk", "Okvir"),
+        ("bs", "Okvir bs"),
+    ],
+)
 def test_framework_texts_for_every_serbian_variant(language, expected):
     from mreza.assessment.texts import localized
 
     text = {"en": "Framework", "bs": "Okvir bs", "sr": "Оквир"}
     with translation.override(language):
         assert localized(text) == expected
-    assert localized({"en": "Framework", "sr": "Оквир", "sr-ijekavsk": "Оквир ијек."}, "sr-latn-ijekavsk") == (
-        "Okvir ijek.")
+    assert localized(
+        {"en": "Framework", "sr": "Оквир", "sr-ijekavsk": "Оквир ијек."}, "sr-latn-ijekavsk"
+    ) == ("Okvir ijek.")
 
 
 @pytest.fixture
 def cyrillic_network(world, caf):
     from mreza.networks.models import GroupingRound, Network, NetworkMembership
 
-    grouping_round = GroupingRound.objects.create(organisation=world.association, framework=caf,
-                                                  title="Круг груписања 2024", status="published")
-    network = Network.objects.create(round=grouping_round, area="6.1", host=world.a,
-                                     title="Мрежа за управљање људским ресурсима")
+    grouping_round = GroupingRound.objects.create(
+        organisation=world.association,
+        framework=caf,
+        title="Круг груписања 2024",
+        status="published",
+    )
+    network = Network.objects.create(
+        round=grouping_round, area="6.1", host=world.a, title="Мрежа за управљање људским ресурсима"
+    )
     NetworkMembership.objects.create(network=network, municipality=world.a, distance_km=0)
     return network
 
 
-@pytest.mark.parametrize(("language", "title", "coordinator"), [
-    ("sr-latn", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
-    ("sr-latn-ijekavsk", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
-    ("bs", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
-    ("sr-ijekavsk", "Мрежа за управљање људским ресурсима", "Савез општина"),
-])
-def test_network_title_typed_in_cyrillic_is_shown_in_the_readers_script(client, world, cyrillic_network,
-                                                                          language, title, coordinator):
+@pytest.mark.parametrize(
+    ("language", "title", "coordinator"),
+    [
+        ("sr-latn", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
+        ("sr-latn-ijekavsk", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
+        ("bs", "Mreža za upravljanje ljudskim resursima", "Savez opština"),
+        ("sr-ijekavsk", "Мрежа за управљање људским ресурсима", "Савез општина"),
+    ],
+)
+def test_network_title_typed_in_cyrillic_is_shown_in_the_readers_script(
+    client, world, cyrillic_network, language, title, coordinator
+):
     world.dana.language = language
     world.dana.save(update_fields=["language"])
     client.force_login(world.dana)
@@ -194,7 +248,9 @@ def test_network_title_typed_in_cyrillic_is_shown_in_the_readers_script(client, 
     assert ("Krug grupisanja 2024" if title.startswith("M") else "Круг груписања 2024") in rounds
 
 
-@pytest.mark.parametrize(("language", "label"), [("sr-latn-ijekavsk", "Banja Luka"), ("sr-ijekavsk", "Бања Лука")])
+@pytest.mark.parametrize(
+    ("language", "label"), [("sr-latn-ijekavsk", "Banja Luka"), ("sr-ijekavsk", "Бања Лука")]
+)
 def test_round_map_labels_in_the_readers_script(world, cyrillic_network, language, label):
     from mreza.networks.views import _round_map
 
@@ -205,15 +261,20 @@ def test_round_map_labels_in_the_readers_script(world, cyrillic_network, languag
     assert ("Бања Лука" in svg) == (label == "Бања Лука")
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("bs", "Network 2 (6.1, meeting in Banja Luka): need 0,75, 235 km to the host"),
-    ("en", "Network 2 (6.1, meeting in Banja Luka): need 0.75, 235 km to the host"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("bs", "Network 2 (6.1, meeting in Banja Luka): need 0,75, 235 km to the host"),
+        ("en", "Network 2 (6.1, meeting in Banja Luka): need 0.75, 235 km to the host"),
+    ],
+)
 def test_proposal_explanations_in_the_readers_locale(language, expected):
     from mreza.networks.proposal import ALTERNATIVE
     from mreza.networks.views import readable_params
 
     params = {"index": 2, "area": "6.1", "host": "Бања Лука", "need": "0.75", "km": "235.4"}
     with translation.override(language):
-        shown = ALTERNATIVE % readable_params(params)  # the English text: the figures are what matters here
+        shown = ALTERNATIVE % readable_params(
+            params
+        )  # the English text: the figures are what matters here
     assert shown == expected

@@ -17,8 +17,15 @@ from django.conf import settings
 from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
-LANGUAGE_DIRS = {"bs": "bs", "hr": "hr", "sr": "sr", "sr-latn": "sr_Latn", "sr-ijekavsk": "sr_Ijekavsk",
-                 "sr-latn-ijekavsk": "sr_Latn-ijekavsk", "bg": "bg"}
+LANGUAGE_DIRS = {
+    "bs": "bs",
+    "hr": "hr",
+    "sr": "sr",
+    "sr-latn": "sr_Latn",
+    "sr-ijekavsk": "sr_Ijekavsk",
+    "sr-latn-ijekavsk": "sr_Latn-ijekavsk",
+    "bg": "bg",
+}
 #: Serbian Cyrillic catalogues (translated by hand) and the Latin ones derived from them.
 SERBIAN_PAIRS = [("sr", "sr_Latn"), ("sr_Ijekavsk", "sr_Latn-ijekavsk")]
 
@@ -27,29 +34,48 @@ SERBIAN_PAIRS = [("sr", "sr_Latn"), ("sr_Ijekavsk", "sr_Latn-ijekavsk")]
 def regenerated_catalogues(tmp_path_factory):
     # Work on a copy of the code and catalogues: makemessages writes into any locale/ it finds.
     copy = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "mreza", copy / "mreza", ignore=shutil.ignore_patterns("__pycache__", "*.geojson"))
+    shutil.copytree(
+        ROOT / "mreza", copy / "mreza", ignore=shutil.ignore_patterns("__pycache__", "*.geojson")
+    )
     shutil.copytree(ROOT / "locale", copy / "locale", ignore=shutil.ignore_patterns("*.mo"))
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
-    env = {**os.environ, "MREZA_LOCALE_DIR": str(copy / "locale"), "DJANGO_SETTINGS_MODULE": "mreza.settings",
-           "MREZA_VAR_DIR": str(copy / "var")}
+    env = {
+        **os.environ,
+        "MREZA_LOCALE_DIR": str(copy / "locale"),
+        "DJANGO_SETTINGS_MODULE": "mreza.settings",
+        "MREZA_VAR_DIR": str(copy / "var"),
+    }
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--all", "--no-location", "--ignore=tests"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return copy / "locale"
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGE_DIRS))
 def test_every_string_is_translated(regenerated_catalogues, language):
-    po = polib.pofile(str(regenerated_catalogues / LANGUAGE_DIRS[language] / "LC_MESSAGES" / "django.po"))
+    po = polib.pofile(
+        str(regenerated_catalogues / LANGUAGE_DIRS[language] / "LC_MESSAGES" / "django.po")
+    )
     missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
     assert not missing, f"{language}: {len(missing)} untranslated: {missing[:20]}"
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("bs", "Općine"), ("hr", "Općine"), ("sr", "Општине"), ("sr-latn", "Opštine"), ("bg", "Общини"),
-    ("sr-ijekavsk", "Општине"), ("sr-latn-ijekavsk", "Opštine"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("bs", "Općine"),
+        ("hr", "Općine"),
+        ("sr", "Општине"),
+        ("sr-latn", "Opštine"),
+        ("bg", "Общини"),
+        ("sr-ijekavsk", "Општине"),
+        ("sr-latn-ijekavsk", "Opštine"),
+    ],
+)
 def test_pages_are_served_translated(client, db, language, expected):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     response = client.get("/municipalities/")
@@ -64,9 +90,11 @@ def test_serbian_cyrillic_catalogue_has_no_latin_translations(catalogue):
     po = polib.pofile(str(ROOT / "locale" / catalogue / "LC_MESSAGES" / "django.po"))
     # Placeholders, file and sheet names the importer needs, upper-case acronyms and software
     # product names (written in Latin in Serbian Cyrillic text too) stay Latin.
-    technical = re.compile(r"%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
-                           r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|NaN)\b|<[^>]+>"
-                           r"|\.(?:csv|xlsx)\b|\b(?:CSV|XLSX|MB|[A-Z]{2,}[0-9-]*)\b")
+    technical = re.compile(
+        r"%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
+        r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|NaN)\b|<[^>]+>"
+        r"|\.(?:csv|xlsx)\b|\b(?:CSV|XLSX|MB|[A-Z]{2,}[0-9-]*)\b"
+    )
     latin = [e.msgstr for e in po if re.search(r"[A-Za-z]", technical.sub("", e.msgstr))]
     assert not latin, latin[:10]
 
@@ -77,11 +105,17 @@ def test_serbian_latin_is_the_transliteration_of_cyrillic(cyrillic_dir, latin_di
 
     def entries(directory):
         po = polib.pofile(str(ROOT / "locale" / directory / "LC_MESSAGES" / "django.po"))
-        return {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in po if not e.obsolete}
+        return {
+            (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in po if not e.obsolete
+        }
 
     cyrillic, latin = entries(cyrillic_dir), entries(latin_dir)
-    differing = [k for k, (text, plural) in cyrillic.items()
-                 if latin.get(k) != (cyr_to_lat(text) if text else "", {n: cyr_to_lat(v) for n, v in plural.items()})]
+    differing = [
+        k
+        for k, (text, plural) in cyrillic.items()
+        if latin.get(k)
+        != (cyr_to_lat(text) if text else "", {n: cyr_to_lat(v) for n, v in plural.items()})
+    ]
     assert not differing, differing[:10]
 
 
@@ -98,8 +132,15 @@ EKAVIAN_WORDS = re.compile(
 
 def test_ekavian_words_are_recognised():
     assert EKAVIAN_WORDS.findall("Оцена је забележена пре рока; где је извештај?") == [
-        "Оцена", "забележена", "пре", "где", "извештај"]
-    assert not EKAVIAN_WORDS.findall("Оцјена је забиљежена прије рока; гдје је извјештај? Самовредновање, предаја.")
+        "Оцена",
+        "забележена",
+        "пре",
+        "где",
+        "извештај",
+    ]
+    assert not EKAVIAN_WORDS.findall(
+        "Оцјена је забиљежена прије рока; гдје је извјештај? Самовредновање, предаја."
+    )
 
 
 @pytest.mark.parametrize("catalogue", ["sr_Ijekavsk", "sr_Latn-ijekavsk"])

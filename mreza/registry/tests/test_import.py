@@ -23,14 +23,28 @@ def run(path, *args):
 
 
 def test_imports_regions_and_municipalities_and_audits(world, tmp_path):
-    write(tmp_path, "regions.csv", "code,country,kind,parent_code,name\nRS-OK,RS,okrug,,Мачвански округ\n")
-    write(tmp_path, "municipalities.csv", HEADER + "RS-SABAC,RS,RS-OK,Шабац,city,105854,2022,44.75,19.69\n")
+    write(
+        tmp_path,
+        "regions.csv",
+        "code,country,kind,parent_code,name\nRS-OK,RS,okrug,,Мачвански округ\n",
+    )
+    write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER + "RS-SABAC,RS,RS-OK,Шабац,city,105854,2022,44.75,19.69\n",
+    )
     output = run(tmp_path)
     assert "municipalities: 1 new" in output
     sabac = Municipality.objects.get(code="RS-SABAC")
     assert sabac.population == 105854 and sabac.region.name == "Мачвански округ"
-    assert AuditEntry.objects.filter(object_id=str(sabac.pk), actor_label="import_registry").exists()
-    write(tmp_path, "municipalities.csv", HEADER + "RS-SABAC,RS,RS-OK,Шабац,city,106000,2022,44.75,19.69\n")
+    assert AuditEntry.objects.filter(
+        object_id=str(sabac.pk), actor_label="import_registry"
+    ).exists()
+    write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER + "RS-SABAC,RS,RS-OK,Шабац,city,106000,2022,44.75,19.69\n",
+    )
     assert "1 changed" in run(tmp_path / "municipalities.csv", "--dry-run")
     assert Municipality.objects.get(code="RS-SABAC").population == 105854  # dry run wrote nothing
 
@@ -64,29 +78,51 @@ def test_missing_and_unknown_columns(world, tmp_path):
 
 
 def test_wrong_types_are_reported_by_row_and_column(world, tmp_path):
-    path = write(tmp_path, "municipalities.csv", HEADER
-                 + "OK1,BA,T-RS,Good,municipality,100,2013,44.1,17.1\n"
-                 + "BAD1,BA,T-RS,Bad,village,many,2013,95,17.1\n")
-    message = assert_refused(path, "row 3", "column “population”", "“many” is not a number",
-                             "column “latitude”", "Unknown type village")
+    path = write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER
+        + "OK1,BA,T-RS,Good,municipality,100,2013,44.1,17.1\n"
+        + "BAD1,BA,T-RS,Bad,village,many,2013,95,17.1\n",
+    )
+    message = assert_refused(
+        path,
+        "row 3",
+        "column “population”",
+        "“many” is not a number",
+        "column “latitude”",
+        "Unknown type village",
+    )
     assert "row 2" not in message
 
 
 def test_duplicate_codes(world, tmp_path):
-    path = write(tmp_path, "municipalities.csv", HEADER
-                 + "D1,BA,T-RS,One,municipality,1,2013,44,17\nD1,BA,T-RS,Two,municipality,1,2013,44,17\n")
+    path = write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER
+        + "D1,BA,T-RS,One,municipality,1,2013,44,17\nD1,BA,T-RS,Two,municipality,1,2013,44,17\n",
+    )
     assert_refused(path, "row 3", "Duplicate code D1 (first on row 2)")
 
 
 def test_unknown_region_refuses_everything(world, tmp_path):
-    path = write(tmp_path, "municipalities.csv", HEADER
-                 + "G1,BA,T-RS,Good,municipality,1,2013,44,17\nG2,BA,NOWHERE,Bad,municipality,1,2013,44,17\n")
+    path = write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER
+        + "G1,BA,T-RS,Good,municipality,1,2013,44,17\nG2,BA,NOWHERE,Bad,municipality,1,2013,44,17\n",
+    )
     assert_refused(path, "row 3", "Unknown region NOWHERE")
     assert not Municipality.objects.filter(code="G1").exists()
 
 
 def test_invalid_utf8(world, tmp_path):
-    path = write(tmp_path, "municipalities.csv", HEADER.encode() + b"Z,BA,T-RS,Ba" + b"\xe8ko,city,1,2013,44,17\n")
+    path = write(
+        tmp_path,
+        "municipalities.csv",
+        HEADER.encode() + b"Z,BA,T-RS,Ba" + b"\xe8ko,city,1,2013,44,17\n",
+    )
     assert_refused(path, "row 2", "not valid UTF-8")
 
 
@@ -109,5 +145,7 @@ def test_export_and_reimport_round_trip(world, tmp_path):
     text = (tmp_path / "out" / "municipalities.csv").read_text(encoding="utf-8")
     assert "Бања Лука" in text
     assert "0 new, 0 changed" in run(tmp_path / "out", "--dry-run")
-    call_command("export_registry", "--country", "BA", str(tmp_path / "ba.xlsx"), stdout=io.StringIO())
+    call_command(
+        "export_registry", "--country", "BA", str(tmp_path / "ba.xlsx"), stdout=io.StringIO()
+    )
     assert "0 new, 0 changed, 2 unchanged" in run(tmp_path / "ba.xlsx", "--dry-run")

@@ -80,7 +80,9 @@ def test_serbia_population_sums_to_the_published_total_and_cities_equal_their_pa
             parts[u["part_of"]].append(u)
     for city, children in parts.items():
         if all(c["population"] for c in children):
-            assert int(by_code[city]["population"]) == sum(int(c["population"]) for c in children), city
+            assert int(by_code[city]["population"]) == sum(
+                int(c["population"]) for c in children
+            ), city
         else:  # Novi Sad: published only as a whole
             assert not any(c["population"] for c in children), city
     assert [u["name"] for u in units if not u["population"]] == ["Петроварадин", "Нови Сад"]
@@ -144,26 +146,35 @@ def _inside(point, polygons):
 def _polygons(iso):
     features = json.loads(OUTLINES.read_text(encoding="utf-8"))["features"]
     geometry = next(f["geometry"] for f in features if f["properties"]["iso_a2"] == iso)
-    return geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
 
 
 def _km(a, b):
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 @pytest.mark.parametrize(("country", "iso"), [("rs", "RS"), ("bg", "BG")])
 def test_every_point_lies_inside_its_country_and_near_its_region(country, iso):
     polygons = _polygons(iso)
-    assert not _inside((20.457, 44.818), _polygons("BG")) and not _inside((23.32, 42.70), _polygons("RS"))
+    assert not _inside((20.457, 44.818), _polygons("BG")) and not _inside(
+        (23.32, 42.70), _polygons("RS")
+    )
     units = [u for u in rows(country) if u["latitude"]]
     by_region = defaultdict(list)
     for u in units:
         point = (float(u["latitude"]), float(u["longitude"]))
         # Outlines are simplified: allow a seat on the border (Danube towns) within 3 km.
         assert _inside((point[1], point[0]), polygons) or any(
-            _inside((point[1] + dx, point[0] + dy), polygons) for dx in (-0.03, 0.03) for dy in (-0.03, 0.03)
+            _inside((point[1] + dx, point[0] + dy), polygons)
+            for dx in (-0.03, 0.03)
+            for dy in (-0.03, 0.03)
         ), u["code"]
         by_region[u["region_code"]].append((u["code"], point))
     for region, points in by_region.items():
@@ -190,7 +201,9 @@ def test_codes_are_unique_and_well_formed(country):
             digits = code.removeprefix("RS-")
             if digits.isdigit():  # statistics office code: 5 digits, the last a mod-11 check digit
                 assert len(digits) == 5, code
-                remainder = sum(int(d) * w for d, w in zip(digits[:4], (5, 4, 3, 2), strict=True)) % 11
+                remainder = (
+                    sum(int(d) * w for d, w in zip(digits[:4], (5, 4, 3, 2), strict=True)) % 11
+                )
                 assert int(digits[4]) == (11 - remainder) % 11 % 10, code
     else:  # BG- + the EKATTE municipality code: province letters and two digits
         assert all(len(c) == 8 and c[3:6].isalpha() and c[6:].isdigit() for c in codes)
@@ -208,7 +221,9 @@ def test_import_loads_three_countries_and_a_reimport_changes_nothing(db):
     assert smolyan.region.code == "BG-21"
     assert smolyan.name_latin == "Smolyan"
     for query in ("Смолян", "Smolyan", "smolian", "SMOLJAN"):
-        assert list(Municipality.objects.search(query).filter(country__code="BG")) == [smolyan], query
+        assert list(Municipality.objects.search(query).filter(country__code="BG")) == [smolyan], (
+            query
+        )
     namrb = Organisation.objects.get(code="NAMRB")
     assert namrb.member_municipalities.count() == 265
     assert Organisation.objects.get(code="SKGO").member_municipalities.count() == 145
@@ -218,7 +233,9 @@ def test_import_loads_three_countries_and_a_reimport_changes_nothing(db):
     ids = dict(Municipality.objects.values_list("code", "pk"))
     for country in ("ba", "rs", "bg"):
         plan = plan_and_apply(read_path(DATA / country))
-        assert all(created == 0 and updated == 0 for created, updated, _u in plan.summary().values()), country
+        assert all(
+            created == 0 and updated == 0 for created, updated, _u in plan.summary().values()
+        ), country
     assert dict(Municipality.objects.values_list("code", "pk")) == ids
 
 
@@ -226,7 +243,9 @@ HEADER = "code,country,region_code,name,type,population,census_year,population_k
 
 
 def _import(tmp_path, body, header=HEADER):
-    (tmp_path / "regions.csv").write_text("code,country,kind,name\nBG-21,BG,oblast,Смолян\n", encoding="utf-8")
+    (tmp_path / "regions.csv").write_text(
+        "code,country,kind,name\nBG-21,BG,oblast,Смолян\n", encoding="utf-8"
+    )
     (tmp_path / "municipalities.csv").write_text(header + body, encoding="utf-8")
     return plan_and_apply(read_path(tmp_path))
 
@@ -235,16 +254,22 @@ def test_import_reads_kind_date_and_source_of_the_population(db, tmp_path):
     _import(tmp_path, "BG-SML31,BG,BG-21,Смолян,municipality,32351,,estimate,2023-12-31,NSI 2023\n")
     m = Municipality.objects.get(code="BG-SML31")
     assert (m.population_kind, m.population_date, m.population_source) == (
-        "estimate", datetime.date(2023, 12, 31), "NSI 2023")
+        "estimate",
+        datetime.date(2023, 12, 31),
+        "NSI 2023",
+    )
     assert m.population_year == 2023
 
 
-@pytest.mark.parametrize(("row", "column"), [
-    ("BG-X,BG,BG-21,X,municipality,5,,guess,2023-12-31,s\n", "population_kind"),
-    ("BG-X,BG,BG-21,X,municipality,5,,census,31.12.2023,s\n", "population_date"),
-    ("BG-X,BG,BG-21,X,municipality,,,census,2021-09-07,s\n", "population"),
-    ("BG-X,BG,BG-21,X,municipality,5,2011,census,2021-09-07,s\n", "census_year"),
-])
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("BG-X,BG,BG-21,X,municipality,5,,guess,2023-12-31,s\n", "population_kind"),
+        ("BG-X,BG,BG-21,X,municipality,5,,census,31.12.2023,s\n", "population_date"),
+        ("BG-X,BG,BG-21,X,municipality,,,census,2021-09-07,s\n", "population"),
+        ("BG-X,BG,BG-21,X,municipality,5,2011,census,2021-09-07,s\n", "census_year"),
+    ],
+)
 def test_import_refuses_inconsistent_population_facts(db, tmp_path, row, column):
     from mreza.registry.importing import RegistryImportError
 
@@ -255,8 +280,11 @@ def test_import_refuses_inconsistent_population_facts(db, tmp_path, row, column)
 
 
 def test_files_without_the_new_columns_are_census_figures(db, tmp_path):
-    _import(tmp_path, "BG-X,BG,BG-21,X,municipality,5,2013\n",
-            header="code,country,region_code,name,type,population,census_year\n")
+    _import(
+        tmp_path,
+        "BG-X,BG,BG-21,X,municipality,5,2013\n",
+        header="code,country,region_code,name,type,population,census_year\n",
+    )
     m = Municipality.objects.get(code="BG-X")
     assert (m.population_kind, m.census_year, m.population_date) == ("census", 2013, None)
 
@@ -271,8 +299,14 @@ def test_migration_marks_old_census_figures_and_refreshes_search_keys(db):
     migration = importlib.import_module("mreza.registry.migrations.0002_population_facts")
     bg = Country.objects.create(code="BG", name="Bulgaria", name_language="bg")
     region = Region.objects.create(country=bg, code="BG-21", kind="oblast", name="Смолян")
-    m = Municipality.objects.create(code="BG-SML31", name="Смолян", country=bg, region=region,
-                                    population=30000, census_year=2021)
+    m = Municipality.objects.create(
+        code="BG-SML31",
+        name="Смолян",
+        country=bg,
+        region=region,
+        population=30000,
+        census_year=2021,
+    )
     Municipality.objects.filter(pk=m.pk).update(population_kind="", search_key="smoljan")
     migration.forwards(apps, None)
     m.refresh_from_db()

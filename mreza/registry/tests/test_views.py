@@ -32,16 +32,28 @@ def test_directory_filters(world, client):
 
 
 def test_htmx_request_returns_only_the_results_fragment(world, client):
-    response = client.get("/municipalities/", {"q": "tuzla"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="directory-results")
+    response = client.get(
+        "/municipalities/",
+        {"q": "tuzla"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="directory-results",
+    )
     body = response.content.decode()
     assert "Tuzla" in body and "<html" not in body
 
 
 def _add(world, n):
     Municipality.objects.bulk_create(
-        Municipality(code=f"N{i}", name=f"Mjesto {i}", country=world.country, region=world.canton,
-                     population=i, search_key=f"mjesto {i}") for i in range(n))
+        Municipality(
+            code=f"N{i}",
+            name=f"Mjesto {i}",
+            country=world.country,
+            region=world.canton,
+            population=i,
+            search_key=f"mjesto {i}",
+        )
+        for i in range(n)
+    )
 
 
 def _count_queries(client, url):
@@ -50,8 +62,15 @@ def _count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("url", ["/municipalities/", "/municipalities/?country=BA&q=mjesto",
-                                 "/municipalities/T-A/", "/municipalities/map/?country=BA"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/municipalities/",
+        "/municipalities/?country=BA&q=mjesto",
+        "/municipalities/T-A/",
+        "/municipalities/map/?country=BA",
+    ],
+)
 def test_pages_run_constant_queries_for_10_and_1000_municipalities(world, client, url):
     client.force_login(world.alice)
     _add(world, 10)
@@ -64,8 +83,12 @@ def test_pages_run_constant_queries_for_10_and_1000_municipalities(world, client
 def test_charlie_is_refused_private_pages_of_a(world, client):
     client.force_login(world.charlie)
     assert client.get("/municipalities/T-A/").status_code == 200  # public facts
-    for url in ("/municipalities/T-A/people/", "/municipalities/T-A/history/", "/municipalities/T-A/edit/",
-                "/municipalities/T-A/people/invite/"):
+    for url in (
+        "/municipalities/T-A/people/",
+        "/municipalities/T-A/history/",
+        "/municipalities/T-A/edit/",
+        "/municipalities/T-A/people/invite/",
+    ):
         assert client.get(url).status_code in (403, 404), url
     body = client.get("/municipalities/T-A/").content.decode()
     assert "/municipalities/T-A/people/" not in body
@@ -87,8 +110,10 @@ def test_coordinator_sees_people_and_history(world, client):
 
 def test_edit_saves_and_is_audited(world, client):
     client.force_login(world.alice)
-    response = client.post("/municipalities/T-A/edit/", {"website": "https://www.banjaluka.rs.ba",
-                                                         "description": "Добродошли", "version": 1})
+    response = client.post(
+        "/municipalities/T-A/edit/",
+        {"website": "https://www.banjaluka.rs.ba", "description": "Добродошли", "version": 1},
+    )
     assert response.status_code == 302
     world.a.refresh_from_db()
     assert world.a.description == "Добродошли" and world.a.version == 2
@@ -99,7 +124,9 @@ def test_edit_saves_and_is_audited(world, client):
 def test_concurrent_edit_is_a_conflict_not_a_silent_overwrite(world, client):
     client.force_login(world.alice)
     client.post("/municipalities/T-A/edit/", {"website": "", "description": "First", "version": 1})
-    response = client.post("/municipalities/T-A/edit/", {"website": "", "description": "Second", "version": 1})
+    response = client.post(
+        "/municipalities/T-A/edit/", {"website": "", "description": "Second", "version": 1}
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "Someone else saved" in body and "Second" in body  # what the user typed is kept
@@ -109,8 +136,10 @@ def test_concurrent_edit_is_a_conflict_not_a_silent_overwrite(world, client):
 
 def test_edit_keeps_typed_text_on_invalid_input(world, client):
     client.force_login(world.alice)
-    response = client.post("/municipalities/T-A/edit/", {"website": "not a url", "description": "Kept text",
-                                                         "version": 1})
+    response = client.post(
+        "/municipalities/T-A/edit/",
+        {"website": "not a url", "description": "Kept text", "version": 1},
+    )
     assert response.status_code == 200
     assert "Kept text" in response.content.decode()
 
@@ -124,6 +153,7 @@ def test_user_text_is_shown_in_readers_script(world, client):
 
 # ---------------------------------------------------------------- three countries (issue 8)
 
+
 @pytest.fixture
 def three(world):
     import datetime
@@ -132,22 +162,58 @@ def three(world):
 
     bg = Country.objects.create(code="BG", name="Bulgaria", name_language="bg")
     rs = Country.objects.create(code="RS", name="Serbia", name_language="sr")
-    world.bg_province = Region.objects.create(country=bg, code="BG-21", kind="oblast", name="Смолян")
-    world.rs_region = Region.objects.create(country=rs, code="RS-R4", kind="statistical", name="Регион Југа")
-    world.rs_district = Region.objects.create(country=rs, code="RS-20", kind="okrug", parent=world.rs_region,
-                                              name="Нишавски управни округ")
+    world.bg_province = Region.objects.create(
+        country=bg, code="BG-21", kind="oblast", name="Смолян"
+    )
+    world.rs_region = Region.objects.create(
+        country=rs, code="RS-R4", kind="statistical", name="Регион Југа"
+    )
+    world.rs_district = Region.objects.create(
+        country=rs,
+        code="RS-20",
+        kind="okrug",
+        parent=world.rs_region,
+        name="Нишавски управни округ",
+    )
     world.smolyan = Municipality.objects.create(
-        code="BG-SML31", name="Смолян", country=bg, region=world.bg_province, population=32351,
-        population_kind="estimate", population_date=datetime.date(2023, 12, 31),
-        population_source="NSI estimate", latitude=41.57, longitude=24.71)
-    world.shumen = Municipality.objects.create(code="BG-SHU30", name="Шумен", country=bg, region=world.bg_province)
+        code="BG-SML31",
+        name="Смолян",
+        country=bg,
+        region=world.bg_province,
+        population=32351,
+        population_kind="estimate",
+        population_date=datetime.date(2023, 12, 31),
+        population_source="NSI estimate",
+        latitude=41.57,
+        longitude=24.71,
+    )
+    world.shumen = Municipality.objects.create(
+        code="BG-SHU30", name="Шумен", country=bg, region=world.bg_province
+    )
     world.nis = Municipality.objects.create(
-        code="RS-G-NIS", name="Ниш", country=rs, region=world.rs_district, type="city", population=249501,
-        census_year=2022, population_kind="census", population_date=datetime.date(2022, 9, 30),
-        latitude=43.32, longitude=21.9)
+        code="RS-G-NIS",
+        name="Ниш",
+        country=rs,
+        region=world.rs_district,
+        type="city",
+        population=249501,
+        census_year=2022,
+        population_kind="census",
+        population_date=datetime.date(2022, 9, 30),
+        latitude=43.32,
+        longitude=21.9,
+    )
     world.medijana = Municipality.objects.create(
-        code="RS-71307", name="Медијана", country=rs, region=world.rs_district, type="city_municipality",
-        part_of=world.nis, population=83000, census_year=2022, population_kind="census")
+        code="RS-71307",
+        name="Медијана",
+        country=rs,
+        region=world.rs_district,
+        type="city_municipality",
+        part_of=world.nis,
+        population=83000,
+        census_year=2022,
+        population_kind="census",
+    )
     return world
 
 
@@ -179,19 +245,33 @@ def test_profile_shows_kind_date_and_source_of_the_population_and_not_known(thre
     body = client.get("/municipalities/RS-71307/").content.decode()
     assert "83,000 (census, 2022)" in body  # no reference day: the year
     assert body.count("not known") == 3  # area, coordinates, website
-    assert "not known" in client.get("/municipalities/BG-SHU30/").content.decode().split('id="population"')[1][:80]
+    assert (
+        "not known"
+        in client.get("/municipalities/BG-SHU30/").content.decode().split('id="population"')[1][:80]
+    )
 
 
 def test_directory_filters_by_country_region_and_type_across_countries(three, client):
-    rows = client.get("/municipalities/", {"country": "RS", "region": "RS-R4"}).content.decode().split("<tbody>")[1]
+    rows = (
+        client.get("/municipalities/", {"country": "RS", "region": "RS-R4"})
+        .content.decode()
+        .split("<tbody>")[1]
+    )
     assert "RS-G-NIS" in rows and "RS-71307" in rows and "BG-SML31" not in rows
-    rows = client.get("/municipalities/", {"country": "BG", "type": "municipality"}).content.decode()
+    rows = client.get(
+        "/municipalities/", {"country": "BG", "type": "municipality"}
+    ).content.decode()
     assert "BG-SML31" in rows.split("<tbody>")[1] and "Tuzla" not in rows.split("<tbody>")[1]
     # Regions of another country are not offered and are refused.
     page = client.get("/municipalities/", {"country": "BG"}).content.decode()
     assert 'value="BG-21"' in page and 'value="RS-R4"' not in page
-    assert "Select a valid choice" in client.get("/municipalities/", {"country": "BG", "region": "RS-R4"}).content.decode()
-    rows = client.get("/municipalities/", {"country": "BG", "population_min": 30000}).content.decode()
+    assert (
+        "Select a valid choice"
+        in client.get("/municipalities/", {"country": "BG", "region": "RS-R4"}).content.decode()
+    )
+    rows = client.get(
+        "/municipalities/", {"country": "BG", "population_min": 30000}
+    ).content.decode()
     assert "estimate 2023" in rows
 
 

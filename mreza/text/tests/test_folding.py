@@ -113,4 +113,6 @@ def test_search_key_lets_every_spelling_of_a_bulgarian_name_match():
     for query in ("Смолян", "Smolyan", "smolian", "Smoljan", "СМОЛ"):
         assert all(token in key for token in fold(query).split()), query
     assert search_key("Tuzla") == "tuzla"  # no j: a single form
-    assert "smolian" not in fold("Смолян")  # fold alone is unchanged; the second form is only stored
+    assert "smolian" not in fold(
+        "Смолян"
+    )  # fold alone is unchanged; the second form is only stored

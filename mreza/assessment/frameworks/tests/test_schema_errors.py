@@ -149,7 +149,9 @@ def test_subcriterion_override_takes_precedence():
         '      - code: "3.2"\n        panels: {classic: simple}\n',
     )
     text = edit(text, '  - code: "1"\n    panels: {classic: simple}\n', '  - code: "1"\n')
-    text = edit(text, '      - code: "1.1"\n', '      - code: "1.1"\n        panels: {classic: simple}\n')
+    text = edit(
+        text, '      - code: "1.1"\n', '      - code: "1.1"\n        panels: {classic: simple}\n'
+    )
     data = load_framework(text)
     resolved = {sub["code"]: panels["classic"]["code"] for _, sub, panels in iter_subcriteria(data)}
     assert resolved == {"1.1": "simple", "2.1": "simple", "3.1": "outcome", "3.2": "simple"}
@@ -172,7 +174,9 @@ def test_fine_tuned_panel_with_dimensions_is_valid():
         text,
         "\ncriteria:\n",
         "\n"
-        + FINE_TUNED_PANEL.replace("code: pdca", "code: tt").replace("kind: enablers", "kind: results")
+        + FINE_TUNED_PANEL.replace("code: pdca", "code: tt").replace(
+            "kind: enablers", "kind: results"
+        )
         + "criteria:\n",
     )
     text = edit(
@@ -201,14 +205,22 @@ def test_missing_translation_is_reported_with_exact_place():
 
 
 def test_missing_translation_in_example_and_band():
-    text = edit(BASE, "{en: C1S1 example, sr: Пример, bg: Пример}", "{en: C1S1 example, bg: Пример}")
-    assert_error(text, "criteria[0].subcriteria[0].examples[0].sr", "missing translation", "C1S1 example")
-    text = edit(BASE, "meaning: {en: High, sr: Високо, bg: Високо}", "meaning: {en: High, sr: Високо}")
+    text = edit(
+        BASE, "{en: C1S1 example, sr: Пример, bg: Пример}", "{en: C1S1 example, bg: Пример}"
+    )
+    assert_error(
+        text, "criteria[0].subcriteria[0].examples[0].sr", "missing translation", "C1S1 example"
+    )
+    text = edit(
+        BASE, "meaning: {en: High, sr: Високо, bg: Високо}", "meaning: {en: High, sr: Високо}"
+    )
     assert_error(text, "panels[0].bands[1].meaning.bg", "missing translation", "en: High")
 
 
 def test_empty_translation():
-    text = edit(BASE, "{en: C2 text, sr: Опис, bg: Описание}", "{en: C2 text, sr: '', bg: Описание}")
+    text = edit(
+        BASE, "{en: C2 text, sr: Опис, bg: Описание}", "{en: C2 text, sr: '', bg: Описание}"
+    )
     assert_error(text, "criteria[1].description.sr", "empty translation", "C2 text")
 
 
@@ -308,7 +320,9 @@ def test_duplicate_subcriterion_code():
 
 def test_subcriterion_code_must_start_with_criterion_code():
     text = edit(BASE, '      - code: "2.1"', '      - code: "4.1"')
-    assert_error(text, "criteria[1].subcriteria[0].code", "must start with its criterion code '2.'", '"4.1"')
+    assert_error(
+        text, "criteria[1].subcriteria[0].code", "must start with its criterion code '2.'", '"4.1"'
+    )
     text = edit(BASE, '      - code: "2.1"', '      - code: "21"')
     assert_error(text, "criteria[1].subcriteria[0].code", "must start with", '"21"')
 
@@ -319,8 +333,11 @@ def test_duplicate_yaml_key():
 
 
 def test_yaml_syntax_error_has_line():
-    text = edit(BASE, "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
-                "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4")
+    text = edit(
+        BASE,
+        "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
+        "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4",
+    )
     (err,) = check_framework(text)
     assert err.path == "" and "YAML syntax error" in err.message
     assert err.line is not None and err.line >= line_of(text, "range: [0, 4\n".strip())
@@ -330,32 +347,56 @@ def test_yaml_syntax_error_has_line():
 
 
 def test_band_gap():
-    text = edit(BASE, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [6, 10]\n        meaning: {en: High")
+    text = edit(
+        BASE,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [6, 10]\n        meaning: {en: High",
+    )
     assert_error(text, "panels[0].bands[1].range", "gap: values 5..5", "range: [6, 10]")
 
 
 def test_band_overlap():
-    text = edit(BASE, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [3, 10]\n        meaning: {en: High")
+    text = edit(
+        BASE,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [3, 10]\n        meaning: {en: High",
+    )
     assert_error(text, "panels[0].bands[1].range", "overlap: values 3..4", "range: [3, 10]")
 
 
 def test_bands_must_reach_min_and_max():
-    text = edit(BASE, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [5, 9]\n        meaning: {en: High")
+    text = edit(
+        BASE,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [5, 9]\n        meaning: {en: High",
+    )
     assert_error(text, "panels[0].bands[1].range", "gap: values 10..10", "range: [5, 9]")
     text = edit(BASE, "      - range: [0, 4]", "      - range: [1, 4]")
     assert_error(text, "panels[0].bands[0].range", "gap: values 0..0", "range: [1, 4]")
 
 
 def test_band_outside_scale_and_reversed():
-    text = edit(BASE, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [5, 12]\n        meaning: {en: High")
+    text = edit(
+        BASE,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [5, 12]\n        meaning: {en: High",
+    )
     assert_error(text, "panels[0].bands[1].range", "outside the scale 0..10", "range: [5, 12]")
-    text = edit(BASE, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [10, 5]\n        meaning: {en: High")
+    text = edit(
+        BASE,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [10, 5]\n        meaning: {en: High",
+    )
     assert_error(text, "panels[0].bands[1].range", "greater than high end", "range: [10, 5]")
 
 
 def test_bands_out_of_order():
     text = edit(BASE, "      - range: [0, 4]", "      - range: [X]")
-    text = edit(text, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [0, 4]\n        meaning: {en: High")
+    text = edit(
+        text,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [0, 4]\n        meaning: {en: High",
+    )
     text = edit(text, "      - range: [X]", "      - range: [5, 10]")
     err = error_at(check_framework(text), "panels[0].bands")
     assert "ascending order" in err.message
@@ -363,15 +404,36 @@ def test_bands_out_of_order():
 
 
 def test_step_must_divide_range_and_bands_sit_on_grid():
-    text = edit(BASE, "    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]", "    max: 10\n    step: 3\n    bands:\n      - range: [0, 4]")
+    text = edit(
+        BASE,
+        "    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
+        "    max: 10\n    step: 3\n    bands:\n      - range: [0, 4]",
+    )
     assert_error(text, "panels[0].step", "step 3 does not divide the range 0..10", "step: 3")
-    text = edit(BASE, "    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]", "    max: 10\n    step: 2\n    bands:\n      - range: [0, 4]")
-    text = edit(text, "      - range: [5, 10]\n        meaning: {en: High", "      - range: [5, 10]\n        meaning: {en: High")
-    assert_error(text, "panels[0].bands[1].range", "step 2 grid", "range: [5, 10]\n        meaning: {en: High".splitlines()[0])
+    text = edit(
+        BASE,
+        "    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
+        "    max: 10\n    step: 2\n    bands:\n      - range: [0, 4]",
+    )
+    text = edit(
+        text,
+        "      - range: [5, 10]\n        meaning: {en: High",
+        "      - range: [5, 10]\n        meaning: {en: High",
+    )
+    assert_error(
+        text,
+        "panels[0].bands[1].range",
+        "step 2 grid",
+        "range: [5, 10]\n        meaning: {en: High".splitlines()[0],
+    )
 
 
 def test_max_must_exceed_min():
-    text = edit(BASE, "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]", "    min: 10\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]")
+    text = edit(
+        BASE,
+        "    min: 0\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
+        "    min: 10\n    max: 10\n    step: 1\n    bands:\n      - range: [0, 4]",
+    )
     err = error_at(check_framework(text), "panels[0].max")
     assert "must be greater than min" in err.message
     assert err.line == line_of(text, "min: 10") + 1
@@ -380,13 +442,19 @@ def test_max_must_exceed_min():
 def test_unknown_kind_and_method():
     text = edit(BASE, "    kind: enablers", "    kind: inputs")
     assert_error(text, "panels[0].kind", "unknown kind 'inputs'", "kind: inputs")
-    text = edit(BASE, "    kind: results\n    method: classic", "    kind: results\n    method: fine_tuned")
+    text = edit(
+        BASE, "    kind: results\n    method: classic", "    kind: results\n    method: fine_tuned"
+    )
     assert_error(text, "panels[1].method", "not listed in scoring_methods", "method: fine_tuned")
 
 
 def test_maturity_kind_needs_maturity_method():
-    text = edit(BASE, "    kind: results\n    method: classic", "    kind: maturity\n    method: classic")
-    assert_error(text, "panels[1].kind", "kind 'maturity' goes with method 'maturity'", "kind: maturity")
+    text = edit(
+        BASE, "    kind: results\n    method: classic", "    kind: maturity\n    method: classic"
+    )
+    assert_error(
+        text, "panels[1].kind", "kind 'maturity' goes with method 'maturity'", "kind: maturity"
+    )
 
 
 def test_fine_tuned_needs_dimensions_and_combine():
@@ -420,7 +488,9 @@ def test_dimensions_only_for_fine_tuned():
         "    name: {en: Outcome, sr: Исход, bg: Изход}\n"
         "    dimensions:\n      - code: trends\n        name: {en: Trends, sr: Трендови, bg: Тенденции}\n",
     )
-    assert_error(text, "panels[1].dimensions", "only used with method fine_tuned", "    dimensions:")
+    assert_error(
+        text, "panels[1].dimensions", "only used with method fine_tuned", "    dimensions:"
+    )
 
 
 def test_duplicate_panel_code():
@@ -436,7 +506,9 @@ def test_duplicate_panel_code():
 
 def test_unknown_panel_reference():
     text = edit(BASE, "    panels: {classic: outcome}", "    panels: {classic: outcomes}")
-    err = assert_error(text, "criteria[2].panels.classic", "unknown panel 'outcomes'", "{classic: outcomes}")
+    err = assert_error(
+        text, "criteria[2].panels.classic", "unknown panel 'outcomes'", "{classic: outcomes}"
+    )
     errors = check_framework(text)
     # reported once at the criterion, not again for each of its subcriteria
     assert [e.path for e in errors if e.path.startswith("criteria[2]")] == [err.path]
@@ -445,12 +517,21 @@ def test_unknown_panel_reference():
 def test_reference_to_panel_of_other_method():
     text = with_fine_tuned(BASE)
     text = edit(text, "    panels: {classic: outcome}", "    panels: {classic: pdca}")
-    assert_error(text, "criteria[2].panels.classic", "uses method 'fine_tuned', not 'classic'", "{classic: pdca}")
+    assert_error(
+        text,
+        "criteria[2].panels.classic",
+        "uses method 'fine_tuned', not 'classic'",
+        "{classic: pdca}",
+    )
 
 
 def test_reference_to_method_not_offered():
-    text = edit(BASE, "    panels: {classic: outcome}", "    panels: {classic: outcome, maturity: outcome}")
-    assert_error(text, "criteria[2].panels.maturity", "not listed in scoring_methods", "maturity: outcome")
+    text = edit(
+        BASE, "    panels: {classic: outcome}", "    panels: {classic: outcome, maturity: outcome}"
+    )
+    assert_error(
+        text, "criteria[2].panels.maturity", "not listed in scoring_methods", "maturity: outcome"
+    )
 
 
 def test_every_subcriterion_needs_a_panel_per_method():

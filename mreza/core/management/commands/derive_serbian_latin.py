@@ -23,10 +23,22 @@ def framework_entries(language_dir="sr"):
     import django
     from django.apps import apps
 
-    paths = [Path(app.path) / "locale" / language_dir / "LC_MESSAGES" / "django.po" for app in apps.get_app_configs()]
-    paths.append(Path(django.__file__).parent / "conf" / "locale" / language_dir / "LC_MESSAGES" / "django.po")
+    paths = [
+        Path(app.path) / "locale" / language_dir / "LC_MESSAGES" / "django.po"
+        for app in apps.get_app_configs()
+    ]
+    paths.append(
+        Path(django.__file__).parent
+        / "conf"
+        / "locale"
+        / language_dir
+        / "LC_MESSAGES"
+        / "django.po"
+    )
     picked = {}
-    for path in paths:  # the first installed app wins, Django's own catalogue is the base (as in Django)
+    for (
+        path
+    ) in paths:  # the first installed app wins, Django's own catalogue is the base (as in Django)
         if not path.exists():
             continue
         for entry in polib.pofile(str(path)):
@@ -46,10 +58,14 @@ def derive(locale, source_dir, target_dir, with_framework=False):
         if entry.obsolete:
             continue
         copy = polib.POEntry(
-            msgid=entry.msgid, msgid_plural=entry.msgid_plural, msgctxt=entry.msgctxt,
+            msgid=entry.msgid,
+            msgid_plural=entry.msgid_plural,
+            msgctxt=entry.msgctxt,
             msgstr=cyr_to_lat(entry.msgstr) if entry.msgstr else "",
             msgstr_plural={k: cyr_to_lat(v) for k, v in entry.msgstr_plural.items()},
-            flags=list(entry.flags), comment=entry.comment, tcomment=entry.tcomment,
+            flags=list(entry.flags),
+            comment=entry.comment,
+            tcomment=entry.tcomment,
         )
         target.append(copy)
     if with_framework:
@@ -57,20 +73,26 @@ def derive(locale, source_dir, target_dir, with_framework=False):
         for key, entry in framework_entries().items():
             if key in ours:
                 continue
-            target.append(polib.POEntry(
-                msgid=entry.msgid, msgid_plural=entry.msgid_plural, msgctxt=entry.msgctxt,
-                msgstr=cyr_to_lat(entry.msgstr) if entry.msgstr else "",
-                msgstr_plural={k: cyr_to_lat(v) for k, v in entry.msgstr_plural.items()},
-                flags=[f for f in entry.flags if f.endswith("-format")],
-                tcomment="Django's own Serbian translation, transliterated (no sr_Latn fallback for this locale).",
-            ))
+            target.append(
+                polib.POEntry(
+                    msgid=entry.msgid,
+                    msgid_plural=entry.msgid_plural,
+                    msgctxt=entry.msgctxt,
+                    msgstr=cyr_to_lat(entry.msgstr) if entry.msgstr else "",
+                    msgstr_plural={k: cyr_to_lat(v) for k, v in entry.msgstr_plural.items()},
+                    flags=[f for f in entry.flags if f.endswith("-format")],
+                    tcomment="Django's own Serbian translation, transliterated (no sr_Latn fallback for this locale).",
+                )
+            )
     target.save(str(target_path))
     return target_path, len(target)
 
 
 class Command(BaseCommand):
-    help = ("Write the Serbian Latin catalogues (sr_Latn, sr_Latn-ijekavsk) as the exact transliteration "
-            "of the Cyrillic ones (sr, sr_Ijekavsk).")
+    help = (
+        "Write the Serbian Latin catalogues (sr_Latn, sr_Latn-ijekavsk) as the exact transliteration "
+        "of the Cyrillic ones (sr, sr_Ijekavsk)."
+    )
 
     def handle(self, **options):
         locale = Path(settings.LOCALE_PATHS[0])

@@ -23,8 +23,10 @@ def first_sheet(content):
 def replace_member(content, member, data=None, *, writer=None, zip64=False):
     """A copy of the ZIP archive *content* with *member* replaced by *data* (or streamed by *writer*)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             if info.filename != member:
                 target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
@@ -42,8 +44,10 @@ def zip_bomb(content, size=BOMB_BYTES):
     """*content* whose first sheet is one cell holding *size* bytes of "0" (streamed: memory stays low)."""
 
     def write(stream):
-        stream.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                     b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        stream.write(
+            b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+        )
         for _ in range(size // len(_CHUNK)):
             stream.write(_CHUNK)
         stream.write(b"</t></is></c></row></sheetData></worksheet>")
@@ -58,21 +62,23 @@ def lying_bomb(content):
     # Patch the central directory's uncompressed size of the sheet to a small value.
     index = bomb.rindex(b"PK\x01\x02")
     while index >= 0:
-        name_length = int.from_bytes(bomb[index + 28:index + 30], "little")
-        if bomb[index + 46:index + 46 + name_length] == member:
+        name_length = int.from_bytes(bomb[index + 28 : index + 30], "little")
+        if bomb[index + 46 : index + 46 + name_length] == member:
             break
         index = bomb.rindex(b"PK\x01\x02", 0, index)
     patched = bytearray(bomb)
-    if patched[index + 24:index + 28] != b"\xff\xff\xff\xff":
-        patched[index + 24:index + 28] = (1000).to_bytes(4, "little")
+    if patched[index + 24 : index + 28] != b"\xff\xff\xff\xff":
+        patched[index + 24 : index + 28] = (1000).to_bytes(4, "little")
     return bytes(patched)
 
 
-BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-                  b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-                  b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                  b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>')
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData></worksheet>'
+)
 
 
 def xlsx_corpus(base, bomb_bytes=BOMB_BYTES):
@@ -81,7 +87,9 @@ def xlsx_corpus(base, bomb_bytes=BOMB_BYTES):
     return {
         "zip_bomb": zip_bomb(base, size=bomb_bytes),
         "lying_zip_bomb": lying_bomb(base),
-        "broken_xml": replace_member(base, sheet, b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c'),
+        "broken_xml": replace_member(
+            base, sheet, b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c'
+        ),
         "billion_laughs": replace_member(base, sheet, BILLION_LAUGHS),
         "truncated_zip": base[: len(base) // 2],
         "not_a_zip": b"code,country\nX,BA\n",

@@ -12,9 +12,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--kind", choices=KINDS, help="What a single CSV file contains (default: from its name).")
-        parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
-        parser.add_argument("--verbose-changes", action="store_true", help="List every changed field.")
+        parser.add_argument(
+            "--kind",
+            choices=KINDS,
+            help="What a single CSV file contains (default: from its name).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+        parser.add_argument(
+            "--verbose-changes", action="store_true", help="List every changed field."
+        )
 
     def handle(self, path, kind=None, dry_run=False, verbose_changes=False, **options):
         try:
@@ -34,4 +42,6 @@ class Command(BaseCommand):
             for line in shown:
                 self.stdout.write(f"    {line}")
             if len(plan.changes) > len(shown):
-                self.stdout.write(f"    … and {len(plan.changes) - len(shown)} more (use --verbose-changes)")
+                self.stdout.write(
+                    f"    … and {len(plan.changes) - len(shown)} more (use --verbose-changes)"
+                )

@@ -17,7 +17,7 @@ DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
 DATA_DIR = DATA_ROOT / "ba"
 # The real registries, in this order: Bosnia and Herzegovina, Serbia, Bulgaria.
 REGISTRIES = ("ba", "rs", "bg")
-DEMO_PASSWORD = "mreza-demo-2026"
+DEMO_PASSWORD = "mreza-demo-2026"  # noqa: S105 (the published demo password, see README)
 
 # People in Republika Srpska write Serbian ijekavian (sr-ijekavsk, sr-latn-ijekavsk); in Serbia ekavian.
 # (e-mail, full name, language, municipal roles [(municipality code, role)], organisation roles [(org, role)])
@@ -26,7 +26,13 @@ DEMO_PEOPLE = [
     ("alice@mreza.demo", "Алиса Петровић", "sr-ijekavsk", [("BA-BANJA-LUKA", "coordinator")], []),
     ("bob@mreza.demo", "Bojan Marković", "sr-latn-ijekavsk", [("BA-BANJA-LUKA", "assessor")], []),
     ("olga@mreza.demo", "Олга Јовановић", "sr-ijekavsk", [("BA-BANJA-LUKA", "ort_member")], []),
-    ("tomo@mreza.demo", "Tomo Kovačević", "sr-latn-ijekavsk", [("BA-BANJA-LUKA", "training_contact")], []),
+    (
+        "tomo@mreza.demo",
+        "Tomo Kovačević",
+        "sr-latn-ijekavsk",
+        [("BA-BANJA-LUKA", "training_contact")],
+        [],
+    ),
     ("mara@mreza.demo", "Мара Стојановић", "sr-ijekavsk", [("BA-BANJA-LUKA", "management")], []),
     ("charlie@mreza.demo", "Čarli Hodžić", "bs", [("BA-TUZLA", "staff")], []),
     ("mirza@mreza.demo", "Mirza Begić", "bs", [("BA-TUZLA", "coordinator")], []),
@@ -73,53 +79,93 @@ class Command(BaseCommand):
             ba = Country.objects.get(code="BA")
             for code, kind, name, country in DEMO_ORGANISATIONS:
                 Organisation.objects.get_or_create(
-                    code=code, defaults={"kind": kind, "name": name, "country": ba if country else None})
+                    code=code,
+                    defaults={"kind": kind, "name": name, "country": ba if country else None},
+                )
             organisations = {o.code: o for o in Organisation.objects.all()}
-            municipalities = {m.code: m for m in Municipality.objects.filter(
-                code__in={c for p in DEMO_PEOPLE for c, _r in p[3]})}
+            municipalities = {
+                m.code: m
+                for m in Municipality.objects.filter(
+                    code__in={c for p in DEMO_PEOPLE for c, _r in p[3]}
+                )
+            }
             for email, name, language, municipal, organisational in DEMO_PEOPLE:
                 user = User.objects.filter(email=email).first()
                 if user is None:
-                    user = User.objects.create_user(email, DEMO_PASSWORD, full_name=name, language=language)
+                    user = User.objects.create_user(
+                        email, DEMO_PASSWORD, full_name=name, language=language
+                    )
                 if email.startswith("admin@") and not user.is_superuser:
                     user.is_staff = user.is_superuser = True
                     user.save(update_fields=["is_staff", "is_superuser"])
                 for code, role in municipal:
-                    MunicipalRole.objects.get_or_create(user=user, municipality=municipalities[code], role=role)
+                    MunicipalRole.objects.get_or_create(
+                        user=user, municipality=municipalities[code], role=role
+                    )
                 for code, role in organisational:
-                    OrganisationRole.objects.get_or_create(user=user, organisation=organisations[code], role=role)
+                    OrganisationRole.objects.get_or_create(
+                        user=user, organisation=organisations[code], role=role
+                    )
             banja_luka = municipalities["BA-BANJA-LUKA"]
             if not banja_luka.description:
                 with acting_as(User.objects.get(email="alice@mreza.demo")):
                     banja_luka.description = BANJA_LUKA_ABOUT
                     banja_luka.save(update_fields=["description"])
         self._assessments()
-        self.stdout.write(f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records).")
+        self.stdout.write(
+            f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records)."
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, _lang, municipal, organisational in DEMO_PEOPLE:
-            roles = [f"{r} of {c}" for c, r in municipal] + [f"{r} at {c}" for c, r in organisational]
+            roles = [f"{r} of {c}" for c, r in municipal] + [
+                f"{r} at {c}" for c, r in organisational
+            ]
             self.stdout.write(f"  {email:<22} {_lang:<16} {', '.join(roles)}")
 
     def _assessments(self):
         with transaction.atomic(), acting_as(None, "load_demo"):
             frameworks = {f.code: f for f in install_shipped_frameworks()}
             caf = frameworks["caf2020"]
-            people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@mreza.demo")}
+            people = {
+                u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@mreza.demo")
+            }
             banja_luka = Municipality.objects.get(code="BA-BANJA-LUKA")
-            assessment_demo.banja_luka_story(banja_luka, caf, people["alice"], people["bob"], people["olga"],
-                                             people["mara"])
-            others = Municipality.objects.filter(country__code="BA").exclude(pk=banja_luka.pk).order_by("code")
+            assessment_demo.banja_luka_story(
+                banja_luka, caf, people["alice"], people["bob"], people["olga"], people["mara"]
+            )
+            others = (
+                Municipality.objects.filter(country__code="BA")
+                .exclude(pk=banja_luka.pk)
+                .order_by("code")
+            )
             assessment_demo.demo_assessments(list(others), caf, share=0.4)
             # Bulgaria and Serbia: Smolyan and Kragujevac (shared with coordinators, accepted by their
             # management) and every unit of their province / district, so that НСОРБ and СКГО can group.
-            homes = (("BG-SML31", "georgi", "elena", "BG-21"), ("RS-70645", "nikola", "jelena", "RS-12"))
+            homes = (
+                ("BG-SML31", "georgi", "elena", "BG-21"),
+                ("RS-70645", "nikola", "jelena", "RS-12"),
+            )
             for code, assessor, management, region in homes:
                 home = Municipality.objects.get(code=code)
                 if not Assessment.objects.filter(municipality=home, framework=caf).exists():
-                    assessors = [people[assessor], *assessment_demo.synthetic_assessors(home, 3, make_password(None))]
+                    assessors = [
+                        people[assessor],
+                        *assessment_demo.synthetic_assessors(home, 3, make_password(None)),
+                    ]
                     assessment_demo.build_completed_assessment(
-                        home, caf, "classic", assessors, random.Random(code), year=2024, sharing="coordinators",
-                        accepted_by=people[management])
-                neighbours = Municipality.objects.filter(region__code=region).exclude(pk=home.pk).order_by("code")
+                        home,
+                        caf,
+                        "classic",
+                        assessors,
+                        random.Random(code),
+                        year=2024,
+                        sharing="coordinators",
+                        accepted_by=people[management],
+                    )
+                neighbours = (
+                    Municipality.objects.filter(region__code=region)
+                    .exclude(pk=home.pk)
+                    .order_by("code")
+                )
                 assessment_demo.demo_assessments(list(neighbours), caf, share=1.0, seed=8)
         self.stdout.write(f"Demo self-assessments: {Assessment.objects.count()}.")
