@@ -10,9 +10,12 @@ import decimal
 import json
 from contextlib import contextmanager
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
+
+from mreza.core.models import AuditEntry
 
 _actor = contextvars.ContextVar("mreza_audit_actor", default=(None, ""))
 
@@ -83,6 +86,45 @@ def snapshot(instance):
     }
 
 
+_SKIPPED_ATTNAMES = {}
+
+
+def _skipped_attnames(model):
+    """Attnames a snapshot leaves out (primary key, ignored and secret fields), once per model."""
+    skipped = _SKIPPED_ATTNAMES.get(model)
+    if skipped is None:
+        excluded = excluded_fields(model)
+        skipped = frozenset(
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.attname in excluded or field.name in excluded or field.primary_key
+        )
+        _SKIPPED_ATTNAMES[model] = skipped
+    return skipped
+
+
+def loaded_values(instance):
+    """The values as loaded from the database (or as last saved), in `snapshot` form.
+
+    Made on first use from the row kept by `AuditedModel.from_db`, so that pages which only read
+    never build one. None for an instance that was never loaded nor saved.
+    """
+    loaded = instance.__dict__.get("_audit_loaded")
+    if loaded is None:
+        row = instance.__dict__.get("_audit_row")
+        if row is None:
+            return None
+        field_names, values = row
+        skipped = _skipped_attnames(type(instance))
+        loaded = {
+            name: _plain(value)
+            for name, value in zip(field_names, values, strict=True)
+            if name not in skipped
+        }
+        instance._audit_loaded = loaded
+    return loaded
+
+
 def capped(value):
     """The value as it is stored in AuditEntry.changes: long texts and large structures are cut."""
     if isinstance(value, str):
@@ -110,7 +152,9 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._audit_loaded = snapshot(instance)
+        # Read paths pay nothing: only the row as loaded is kept (two references). The snapshot
+        # of old values is made from it when a save or delete first needs it (loaded_values).
+        instance._audit_row = (field_names, values)
         return instance
 
     def audit_scope(self):
@@ -118,10 +162,6 @@ class AuditedModel(models.Model):
 
 
 def _record(instance, action, changes):
-    from django.contrib.contenttypes.models import ContentType
-
-    from mreza.core.models import AuditEntry
-
     user, label = current_actor()
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
@@ -145,7 +185,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
         changes = {k: [None, v] for k, v in new.items() if v not in (None, "")}
         action = "create"
     else:
-        old = getattr(instance, "_audit_loaded", {})
+        old = loaded_values(instance) or {}
         update_fields = kwargs.get("update_fields")
         keys = (
             new.keys()
@@ -162,7 +202,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
 
 def _on_delete(sender, instance, **kwargs):
     if isinstance(instance, AuditedModel):
-        old = getattr(instance, "_audit_loaded", None) or snapshot(instance)
+        old = loaded_values(instance) or snapshot(instance)
         _record(instance, "delete", {k: [v, None] for k, v in old.items() if v not in (None, "")})
 
 

@@ -1,8 +1,37 @@
 from django import forms
+from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mreza.core.validators import URL_LIMIT, guard_text_fields
+from mreza.registry import choices
 from mreza.registry.models import Country, Municipality, Region
+from mreza.registry.templatetags.places import place_name
+
+
+class ListSelect(forms.Select):
+    """A select rendered by joining strings: the region filter has hundreds of options, and the
+    template-per-option rendering of forms.Select cost most of a directory request."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        parts = [format_html("<select{}>", flatatt(final))]
+        for option, label in self.choices:
+            option = "" if option is None else str(option)
+            parts.append(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option,
+                    mark_safe(" selected") if option in chosen else "",
+                    label,
+                )
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part is escaped above)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -18,6 +47,7 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("All countries"),
+        widget=ListSelect,
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
@@ -25,9 +55,13 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=_("All regions"),
+        widget=ListSelect,
     )
     type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=[("", _("All types")), *Municipality.Type.choices]
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All types")), *Municipality.Type.choices],
+        widget=ListSelect,
     )
     population_min = forms.IntegerField(
         label=_("Population from"),
@@ -53,6 +87,15 @@ class DirectoryFilterForm(forms.Form):
             regions = regions.filter(country__code=country)
         self.fields["region"].queryset = regions
         self.fields["region"].label_from_instance = _region_label
+        # The options come from the cache (a few hundred regions per page view otherwise); the
+        # querysets stay for validation, which looks up only the chosen code.
+        countries = choices.country_choices()
+        self.fields["country"].choices = [("", self.fields["country"].empty_label), *countries]
+        known = not country or country in {code for code, _name in countries}
+        self.fields["region"].choices = [
+            ("", self.fields["region"].empty_label),
+            *(choices.region_choices(country) if known else []),
+        ]
 
     def clean(self):
         data = super().clean()
@@ -82,14 +125,10 @@ class DirectoryFilterForm(forms.Form):
 
 
 def _region_label(region):
-    from mreza.registry.templatetags.places import place_name
-
     return place_name(region.name, region.country)
 
 
 def models_region_q(region):
-    from django.db.models import Q
-
     # A region and its direct children (an entity includes its cantons).
     return Q(region=region) | Q(region__parent=region)
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mreza.core.audit import AuditedModel
+from mreza.registry import search_index
 from mreza.text import bg_to_lat, cyr_to_lat, fold, search_key
 
 # Country names are UI vocabulary (translated), not user data.
@@ -125,9 +126,20 @@ class MunicipalityQuerySet(models.QuerySet):
 
     def search(self, query):
         """Script-, case- and diacritic-insensitive: every word of the query must match."""
+        from django.db.models.expressions import RawSQL
+
         qs = self
+        fts = search_index.uses_fts(self.db)
         for token in fold(query).split():
+            # PostgreSQL answers this LIKE from the trigram index (search_index.py)
             qs = qs.filter(search_key__contains=token)
+            if fts and len(token) >= search_index.MIN_INDEXED:
+                # SQLite: candidates from the FTS5 trigram table; the LIKE above keeps it exact
+                # the SQL is a constant; the token is a parameter
+                match = RawSQL(  # noqa: S611
+                    search_index.sqlite_match_sql(), [search_index.fts_phrase(token)]
+                )
+                qs = qs.filter(pk__in=match)
         return qs
 
 
@@ -208,7 +220,17 @@ class Municipality(AuditedModel):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "type"]), models.Index(fields=["population"])]
+        indexes = [
+            models.Index(fields=["country", "type"]),
+            models.Index(fields=["population"]),
+            # the directory's and the map's sort orders, alone and within a country
+            models.Index(fields=["name", "id"], name="registry_mun_name_id"),
+            models.Index(fields=["country", "name", "id"], name="registry_mun_country_name"),
+            # a city's units (profile, population_total)
+            models.Index(fields=["part_of", "name"], name="registry_mun_part_of_name"),
+        ]
+        # Search: a trigram GIN index on search_key (PostgreSQL, migration 0003) and an FTS5
+        # trigram table on SQLite (kept by triggers, see registry/search_index.py).
 
     def __str__(self):
         return self.name

@@ -1,0 +1,115 @@
+"""Django-side steps of the load benchmark: a grouping round with networks, signed-in sessions and
+the URLs of the key pages. Prints one JSON object. Run by bench/load/__main__.py with the same
+DATABASE_URL and SECRET_KEY as the server (sessions are signed with it)."""
+
+import json
+import os
+import sys
+from collections import Counter
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mreza.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from mreza.accounts.models import User
+    from mreza.assessment.models import Assessment, Framework
+    from mreza.networks import services
+    from mreza.networks.models import GroupingRound, Network
+    from mreza.registry.models import Organisation
+
+    people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@mreza.demo")}
+    caf = Framework.objects.get(code="caf2020")
+    round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
+    if round_ is None or not Network.objects.filter(round=round_).exists():
+        for login, code in (("dana", "SOGRS"), ("stefan", "SKGO"), ("ivan", "NAMRB")):
+            organisation = Organisation.objects.get(code=code)
+            needs = Counter(
+                area
+                for profile in services.eligible_profiles(caf, {}, organisation)
+                for area in profile.needs
+            )
+            if len(needs) < 2:
+                continue
+            client = Client()
+            client.force_login(people[login])
+            response = client.post(
+                "/networks/rounds/new/",
+                {
+                    "organisation": organisation.pk,
+                    "title": "Load benchmark",
+                    "framework": caf.pk,
+                    "areas": [area for area, _n in needs.most_common(4)],
+                    "min_size": 3,
+                    "max_size": 8,
+                    "distance_weight": "0.1",
+                    "max_networks_per_municipality": 1,
+                    "max_mentees_per_mentor": 2,
+                },
+            )
+            round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
+            if round_ and round_.status == "proposed":
+                # networks exist once the coordinator publishes the proposal
+                client.post(
+                    f"/networks/rounds/{round_.pk}/edit/",
+                    {
+                        "action": "publish",
+                        "version": round_.version,
+                        "without_coordinator_ok": "1",
+                    },
+                )
+            if response.status_code == 302 and round_ and round_.networks.exists():
+                break
+            print(
+                f"{code}: {response.status_code}, round {round_ and round_.status} "
+                f"{round_ and round_.error}",
+                file=sys.stderr,
+            )
+        else:
+            sys.exit("could not create a grouping round with networks for the benchmark")
+    coordinator = next(
+        people[login] for login in ("dana", "stefan", "ivan") if _allowed(people[login], round_)
+    )
+    network = Network.objects.filter(round=round_).order_by("id").first()
+    assessment = (
+        Assessment.objects.filter(municipality__code="BA-BANJA-LUKA").order_by("-id").first()
+    )
+    sessions = {}
+    pages = [
+        ("home", "/", None),
+        ("directory", "/municipalities/", None),
+        ("directory search", "/municipalities/?q=banja", None),
+        ("profile", "/municipalities/BA-BANJA-LUKA/", None),
+        ("map", "/municipalities/map/", None),
+        ("dashboard (assessor)", "/dashboard/", people["bob"]),
+        ("assessment overview", f"/assessments/{assessment.pk}/", people["alice"]),
+        ("assessment report", f"/assessments/{assessment.pk}/report/", people["alice"]),
+        ("round page", f"/networks/rounds/{round_.pk}/", coordinator),
+        ("network page", f"/networks/{network.pk}/", coordinator),
+    ]
+    result = []
+    for label, url, user in pages:
+        cookie = ""
+        if user is not None:
+            if user.pk not in sessions:
+                client = Client()
+                client.force_login(user)
+                sessions[user.pk] = client.cookies["sessionid"].value
+            cookie = f"sessionid={sessions[user.pk]}"
+        result.append({"label": label, "url": url, "cookie": cookie})
+    print(json.dumps(result))
+
+
+def _allowed(user, round_):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(f"/networks/rounds/{round_.pk}/").status_code == 200
+
+
+if __name__ == "__main__":
+    main()
