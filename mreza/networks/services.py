@@ -2,20 +2,28 @@
 
 import logging
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import close_old_connections, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
 
 from mreza import grouping
 from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
-from mreza.assessment.models import LearningProfile
+from mreza.assessment.models import LearningProfile, Subcriterion
+from mreza.core import jobs
 from mreza.core.audit import acting_as
+from mreza.core.roles import MunicipalRoleName, OrganisationRoleName
+from mreza.core.texts import localized
+from mreza.core.versioning import EditConflict, save_versioned
 from mreza.networks import proposal as proposal_engine
+from mreza.networks import tasks
 from mreza.networks.models import (
     DEFAULT_PARAMS,
     GroupingRound,
@@ -26,6 +34,7 @@ from mreza.networks.models import (
     Partnership,
     Response,
 )
+from mreza.registry.models import Municipality
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +84,7 @@ def eligible_profiles(framework, filters, organisation):
         )
     if filters.get("association"):
         profiles = profiles.filter(municipality__memberships__code=filters["association"])
-    newest = {}
+    newest: dict[int, LearningProfile] = {}
     for profile in profiles:
         newest.setdefault(profile.municipality_id, profile)
     return list(newest.values())
@@ -192,29 +201,23 @@ def current_run(round_):
 
 
 def enqueue(round_, user=None):
-    """Queue the engine run; in the demo and by default a background thread runs it at once."""
+    """Queue an engine run (the round waits, a new run is kept) and hand it to the job engine
+    (`mreza.core.jobs`: inline in tests, a worker thread in the demo, `db_worker` in production)."""
     with transaction.atomic():
         GroupingRound.objects.filter(pk=round_.pk).update(
             status=GroupingRound.Status.QUEUED, progress=0, error=""
         )
-        _new_run(round_, user or round_.created_by)
-    mode = getattr(settings, "MREZA_JOBS", "thread")
-    if mode == "sync":
-        run_round(round_.pk)
-    elif mode == "thread":
-        threading.Thread(target=_run_in_thread, args=(round_.pk,), daemon=True).start()
-    # "worker": `manage.py run_grouping_jobs` picks it up.
+        run = _new_run(round_, user or round_.created_by)
+    _submit(run)
 
 
-def _run_in_thread(round_id):
-    try:
-        run_round(round_id)
-    finally:
-        close_old_connections()
+def _submit(run):
+    result = jobs.enqueue(tasks.run_grouping, run.round_id, run.pk)
+    GroupingRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
 
 
-def _claim(round_id):
-    """Queued → running with a conditional UPDATE, so two workers never run the same round."""
+def _start(round_id):
+    """Queued → running with a conditional UPDATE: a job that was queued twice runs once."""
     return bool(
         GroupingRound.objects.filter(pk=round_id, status=GroupingRound.Status.QUEUED).update(
             status=GroupingRound.Status.RUNNING, started_at=timezone.now(), progress=5
@@ -222,30 +225,50 @@ def _claim(round_id):
     )
 
 
-def claim_next():
-    """The oldest queued round, claimed."""
-    for round_id in (
-        GroupingRound.objects.filter(status=GroupingRound.Status.QUEUED)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:5]
-    ):
-        if _claim(round_id):
-            return round_id
-    return None
+class _Heartbeat:
+    """While the engine works, the run's `heartbeat_at` is refreshed from a side thread, so a
+    worker that died is told apart from one still computing (`recover_stuck_runs`)."""
+
+    def __init__(self, run_id):
+        self.run_id, self.stop = run_id, threading.Event()
+        self.thread = None
+
+    def __enter__(self):
+        if settings.MREZA_JOBS != "sync":  # inline, the request itself is the sign of life
+            self.thread = threading.Thread(target=self._beat, daemon=True)
+            self.thread.start()
+        return self
+
+    def _beat(self):
+        try:
+            while not self.stop.wait(settings.MREZA_JOB_HEARTBEAT):
+                GroupingRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
+        finally:
+            close_old_connections()
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
 
 
-def run_round(round_id, claimed=False):
-    """Run the engine for a round, claiming it first unless the caller already has."""
-    if not claimed and not _claim(round_id):
+def run_round(round_id, run_id=None):
+    """Run the engine for a round that is queued (a job for a round no longer queued does nothing)."""
+    if not _start(round_id):
         return GroupingRound.objects.get(pk=round_id)
     round_ = GroupingRound.objects.get(pk=round_id)
-    run = current_run(round_)
+    run = GroupingRun.objects.filter(pk=run_id, round=round_).first() if run_id else None
+    run = run or current_run(round_)
     if run is None or run.status not in (GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING):
         run = _new_run(round_, round_.created_by)  # queued before runs were kept
+    now = timezone.now()
     GroupingRun.objects.filter(pk=run.pk).update(
-        status=GroupingRun.Status.RUNNING, started_at=timezone.now()
+        status=GroupingRun.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
     )
-    with acting_as(None, "grouping engine"):
+    with acting_as(None, "grouping engine"), _Heartbeat(run.pk):
         try:
             people, _names = people_of(round_)
             locked = [n for n in round_.proposal.get("networks", []) if n.get("locked")]
@@ -253,17 +276,9 @@ def run_round(round_id, claimed=False):
             data = engine_input(people, round_.params, exclude_areas=decided, drop=drop)
             GroupingRound.objects.filter(pk=round_id).update(progress=15)
             output = grouping.solve(data, time_limit=round_.time_limit, seed=round_.pk)
-        except (
-            Exception
-        ) as error:  # the engine's failure must reach the coordinator, not vanish in a thread
+        except Exception as error:  # the engine's failure must reach the coordinator
             log.exception("grouping round %s failed", round_id)
-            now = timezone.now()
-            GroupingRound.objects.filter(pk=round_id).update(
-                status=GroupingRound.Status.FAILED, error=str(error)[:2000], finished_at=now
-            )
-            GroupingRun.objects.filter(pk=run.pk).update(
-                status=GroupingRun.Status.FAILED, error=str(error)[:2000], finished_at=now
-            )
+            _fail(round_id, run.pk, str(error))
             return GroupingRound.objects.get(pk=round_id)
         networks = locked + [
             {"area": n["area"], "members": n["members"], "locked": False}
@@ -287,9 +302,70 @@ def run_round(round_id, claimed=False):
     return round_
 
 
+def _fail(round_id, run_id, message):
+    now = timezone.now()
+    GroupingRound.objects.filter(pk=round_id).update(
+        status=GroupingRound.Status.FAILED, error=message[:2000], finished_at=now
+    )
+    GroupingRun.objects.filter(pk=run_id).update(
+        status=GroupingRun.Status.FAILED, error=message[:2000], finished_at=now
+    )
+
+
+def recover_stuck_runs(now=None):
+    """Runs whose worker is gone: running without a heartbeat for MREZA_JOB_STALE_AFTER seconds,
+    or whose job the task framework reports failed or lost. Each is queued again once
+    (MREZA_JOB_ATTEMPTS in all), then marked failed with a message the coordinator sees on the
+    round. Returns (queued again, marked failed) counts."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.MREZA_JOB_STALE_AFTER)
+    requeued = failed = 0
+    runs = GroupingRun.objects.filter(
+        status__in=[GroupingRun.Status.QUEUED, GroupingRun.Status.RUNNING],
+        round__status__in=[GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING],
+    ).select_related("round", "round__created_by")
+    for run in runs:
+        result = jobs.result_of(tasks.run_grouping, run.task_id)
+        if run.status == GroupingRun.Status.RUNNING:
+            last_sign = run.heartbeat_at or run.started_at or run.created_at
+            dead = last_sign < stale_before or (
+                result is not None and result.status == TaskResultStatus.FAILED
+            )
+        else:  # still waiting: dead only if its job is gone or failed (a busy queue is not death)
+            dead = run.created_at < stale_before and (
+                result is None or result.status == TaskResultStatus.FAILED
+            )
+            dead = dead and jobs.backend_alias() != jobs.IMMEDIATE
+        if not dead:
+            continue
+        if result is not None:
+            jobs.mark_lost(result)
+        if run.attempts < settings.MREZA_JOB_ATTEMPTS:
+            with transaction.atomic():
+                GroupingRound.objects.filter(pk=run.round_id).update(
+                    status=GroupingRound.Status.QUEUED, progress=0, error=""
+                )
+                GroupingRun.objects.filter(pk=run.pk).update(status=GroupingRun.Status.QUEUED)
+            log.warning("grouping round %s: worker lost, queued again", run.round_id)
+            _submit(run)
+            requeued += 1
+        else:
+            user = run.round.created_by
+            with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+                message = _(
+                    "The background worker stopped before the engine finished, also on a second "
+                    "try. Run the engine again; if it stops again, tell the administrator."
+                )
+            log.error("grouping round %s: worker lost again, marked failed", run.round_id)
+            _fail(run.round_id, run.pk, message)
+            failed += 1
+    return requeued, failed
+
+
 def _locked_capacity(locked, params):
     """Municipalities in locked networks: their areas are taken; at the limit, they are out of the re-run."""
-    taken, count = {}, {}
+    taken: dict[int, set[object]] = {}
+    count: dict[int, int] = {}
     for net in locked:
         for m in net["members"]:
             taken.setdefault(m, set()).add(net["area"])
@@ -300,6 +376,10 @@ def _locked_capacity(locked, params):
 
 def progress_of(round_):
     """Progress for the page: the engine runs to its time limit, so elapsed time is a fair measure."""
+    if round_.status in (GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING):
+        # demo: after a restart of the web process the page being watched restarts the worker
+        # thread, which finds the waiting job (and, through recover_jobs, a run that died)
+        jobs.ensure_worker_for_watched_job()
     if round_.status != GroupingRound.Status.RUNNING or not round_.started_at:
         return round_.progress
     elapsed = (timezone.now() - round_.started_at).total_seconds()
@@ -318,17 +398,26 @@ def evaluation_of(round_):
     return people, names, evaluation, alternatives, left_out
 
 
+def _changed_meanwhile():
+    return RoundError(
+        _("Someone else changed this proposal meanwhile; the page now shows their version.")
+    )
+
+
 def _save_proposal(round_, proposal, expected_version):
     with transaction.atomic():
-        if not GroupingRound.objects.filter(
-            pk=round_.pk, version=expected_version, status=GroupingRound.Status.PROPOSED
-        ).update(version=F("version") + 1):
-            raise RoundError(
-                _("Someone else changed this proposal meanwhile; the page now shows their version.")
-            )
+        previous = round_.proposal
         round_.proposal = proposal
-        round_.version = expected_version + 1
-        round_.save(update_fields=["proposal"])
+        try:
+            save_versioned(
+                round_,
+                ["proposal"],
+                expected_version,
+                condition=Q(status=GroupingRound.Status.PROPOSED),
+            )
+        except EditConflict:
+            round_.proposal = previous
+            raise _changed_meanwhile() from None
         # the current run keeps the proposal as the coordinator edits it
         run = current_run(round_)
         if run is not None:
@@ -411,15 +500,18 @@ def rerun(round_, expected_version, user=None):
         )
     if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED):
         raise RoundError(_("The engine is already working on this round."))
-    with transaction.atomic():
-        if not GroupingRound.objects.filter(
-            pk=round_.pk,
-            version=expected_version,
-            status__in=[GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED],
-        ).update(version=F("version") + 1):
-            raise RoundError(
-                _("Someone else changed this proposal meanwhile; the page now shows their version.")
-            )
+    previous = round_.status
+    round_.status = GroupingRound.Status.QUEUED
+    try:
+        save_versioned(
+            round_,
+            ["status"],
+            expected_version,
+            condition=Q(status__in=[GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED]),
+        )
+    except EditConflict:
+        round_.status = previous
+        raise _changed_meanwhile() from None
     enqueue(round_, user)
 
 
@@ -505,9 +597,9 @@ def without_coordinator(round_, municipality_ids=None):
         }
         for p in round_.proposal.get("partnerships", []):
             municipality_ids |= {int(p["learner"]), int(p["mentor"])}
-    from mreza.registry.models import Municipality
-
-    with_coordinator = MunicipalRole.objects.filter(role="coordinator").values("municipality_id")
+    with_coordinator = MunicipalRole.objects.filter(role=MunicipalRoleName.COORDINATOR).values(
+        "municipality_id"
+    )
     return list(
         Municipality.objects.filter(pk__in=municipality_ids)
         .exclude(pk__in=with_coordinator)
@@ -534,29 +626,27 @@ def publish(round_, user, request=None, expected_version=None, without_coordinat
                 "Confirm that you want to publish anyway."
             )
         )
-    from mreza.assessment.models import Subcriterion
-    from mreza.assessment.texts import localized
-
     titles = dict(
         Subcriterion.objects.filter(framework=round_.framework).values_list("code", "title")
     )
     with transaction.atomic():
         published_at = timezone.now()
-        hit = GroupingRound.objects.filter(
-            pk=round_.pk, status=GroupingRound.Status.PROPOSED, version=expected_version
-        ).update(
-            status=GroupingRound.Status.PUBLISHED,
-            published_at=published_at,
-            version=F("version") + 1,
-        )
-        if not hit:
+        round_.status, round_.published_at = GroupingRound.Status.PUBLISHED, published_at
+        try:
+            # proposed and the same version → published: a double submit publishes nothing twice
+            save_versioned(
+                round_,
+                ["status", "published_at"],
+                expected_version,
+                condition=Q(status=GroupingRound.Status.PROPOSED),
+            )
+        except EditConflict:
+            round_.status, round_.published_at = GroupingRound.Status.PROPOSED, None
             if GroupingRound.objects.filter(
                 pk=round_.pk, status=GroupingRound.Status.PUBLISHED
             ).exists():
-                raise _already_published()
-            raise RoundError(
-                _("Someone else changed this proposal meanwhile; the page now shows their version.")
-            )
+                raise _already_published() from None
+            raise _changed_meanwhile() from None
         for net in evaluation["networks"]:
             network = Network.objects.create(
                 round=round_,
@@ -580,11 +670,6 @@ def publish(round_, user, request=None, expected_version=None, without_coordinat
                 learner_id=int(p["learner"]),
                 mentor_id=int(p["mentor"]),
             )
-        # the row is ours now; this save only records who published, in the audit trail
-        round_.status = GroupingRound.Status.PUBLISHED
-        round_.published_at = published_at
-        round_.save(update_fields=["status", "published_at"])
-        round_.version = expected_version + 1
     _notify_coordinators(
         round_, request
     )  # only after the networks are safely stored, and only once
@@ -607,7 +692,7 @@ def _notify_coordinators(round_, request, municipality_ids=None):
             involved |= {p.learner_id, p.mentor_id}
     link = _link(request, "networks:mine")
     for role in MunicipalRole.objects.filter(
-        municipality_id__in=involved, role="coordinator"
+        municipality_id__in=involved, role=MunicipalRoleName.COORDINATOR
     ).select_related("user"):
         with translation.override(role.user.language or settings.LANGUAGE_CODE):
             send_mail(
@@ -626,7 +711,7 @@ def round_coordinators(round_):
     return [
         r.user
         for r in OrganisationRole.objects.filter(
-            organisation_id=round_.organisation_id, role="network_coordinator"
+            organisation_id=round_.organisation_id, role=OrganisationRoleName.NETWORK_COORDINATOR
         ).select_related("user")
         if r.user.is_active and r.user.email
     ]
@@ -812,15 +897,15 @@ def invite_to_network(network, municipality_id, user, request=None):
 
 def invite_first_coordinator(municipality, email, full_name, user, request):
     """Invite the first coordinator of a municipality that has none (e.g. to answer a network invitation)."""
-    from django.template.loader import render_to_string
-
-    if MunicipalRole.objects.filter(municipality=municipality, role="coordinator").exists():
+    if MunicipalRole.objects.filter(
+        municipality=municipality, role=MunicipalRoleName.COORDINATOR
+    ).exists():
         raise RoundError(_("This municipality already has a coordinator in Mreža."))
     invitation = Invitation.objects.create(
         municipality=municipality,
         email=email,
         full_name=full_name,
-        role="coordinator",
+        role=MunicipalRoleName.COORDINATOR,
         invited_by=user,
     )
     link = request.build_absolute_uri(reverse("accounts:accept", args=[invitation.token]))

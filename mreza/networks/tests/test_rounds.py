@@ -216,7 +216,8 @@ def test_worker_command_runs_queued_rounds(grouping_world, caf, settings, client
     round_ = new_round(client, grouping_world)
     assert round_.status == "queued"
     assert "every 1s" in client.get(f"/networks/rounds/{round_.pk}/status/").content.decode()
-    call_command("run_grouping_jobs", "--once", stdout=__import__("io").StringIO())
+    # the production worker of the task framework (django-tasks-db), run until the queue is empty
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=__import__("io").StringIO())
     round_.refresh_from_db()
     assert round_.status == "proposed"
     response = client.get(f"/networks/rounds/{round_.pk}/status/")

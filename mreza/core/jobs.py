@@ -1,0 +1,129 @@
+"""The one background-job engine: django-tasks (the backport of Django 6's `django.tasks`) with
+its database backend. Apps declare jobs with `@django_tasks.task()` in their `tasks.py` and hand
+them over with `jobs.enqueue(task, ...)`; `settings.MREZA_JOBS` decides who runs them (see
+docs/ARCHITECTURE.md, "Background jobs"):
+
+- "sync": the immediate backend runs the job inside the call (tests);
+- "thread": the job is queued in the database and a worker thread of this process works the
+  queue off, and runs the periodic jobs of `settings.MREZA_PERIODIC_JOBS` (demo: no extra process);
+- "worker": the job is queued in the database for `manage.py db_worker` (production).
+"""
+
+import logging
+import os
+import threading
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import close_old_connections, connections
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+log = logging.getLogger(__name__)
+
+IMMEDIATE = "immediate"
+DATABASE = "default"
+
+
+def backend_alias():
+    return IMMEDIATE if settings.MREZA_JOBS == "sync" else DATABASE
+
+
+def enqueue(task, *args, **kwargs):
+    """Queue `task(*args, **kwargs)` on the configured backend; returns the task result."""
+    result = task.using(backend=backend_alias()).enqueue(*args, **kwargs)
+    if settings.MREZA_JOBS == "thread":
+        ensure_embedded_worker()
+    return result
+
+
+def result_of(task, result_id):
+    """The stored result of a queued job, or None when the backend keeps none (or lost it)."""
+    if not result_id or backend_alias() == IMMEDIATE:
+        return None
+    try:
+        return task.using(backend=DATABASE).get_result(result_id)
+    except TaskResultDoesNotExist:
+        return None
+
+
+class WorkerLost(Exception):
+    """Recorded on a job whose worker stopped (killed, machine restarted) before it finished."""
+
+
+def mark_lost(result):
+    """Record on a database job that its worker is gone, so it no longer shows as running."""
+    db_result = getattr(result, "db_result", None)
+    if db_result is not None and not result.is_finished:
+        db_result.set_failed(WorkerLost("the worker stopped before the job finished"))
+
+
+# ---------------------------------------------------------------- the embedded worker ("thread")
+
+_lock = threading.Lock()
+_stop = threading.Event()
+_thread = None
+
+
+def ensure_embedded_worker():
+    """Start this process's worker thread unless it runs already."""
+    global _thread
+    with _lock:
+        if _thread is not None and _thread.is_alive():
+            return
+        _stop.clear()
+        _thread = threading.Thread(target=_embedded_loop, name="mreza-jobs", daemon=True)
+        _thread.start()
+
+
+def ensure_worker_for_watched_job():
+    """Someone waits for a job: in "thread" mode make sure this process works the queue."""
+    if settings.MREZA_JOBS == "thread":
+        ensure_embedded_worker()
+
+
+def stop_embedded_worker(timeout=30):
+    """Stop the worker thread after its current job (tests; a process exiting needs nothing)."""
+    _stop.set()
+    if _thread is not None:
+        _thread.join(timeout)
+
+
+def _embedded_loop(interval=1.0):
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    last_run: dict[str, float] = {}
+    try:
+        while not _stop.is_set():
+            try:
+                # the library's own worker, in batch mode: run what is ready, then come back
+                Worker(
+                    queue_names=["*"],
+                    interval=0,
+                    batch=True,
+                    backend_name=DATABASE,
+                    startup_delay=False,
+                    max_tasks=None,
+                    worker_id=f"web-{os.getpid()}-{threading.get_ident()}"[:64],
+                    excluded_queue_names=[],
+                ).run()
+                run_due_periodic_jobs(last_run)
+            except Exception:  # a broken job or a lost connection must not stop the thread
+                log.exception("embedded job worker")
+            finally:
+                close_old_connections()
+            _stop.wait(interval)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def run_due_periodic_jobs(last_run, now=None):
+    """Run each command of `settings.MREZA_PERIODIC_JOBS` whose interval has passed."""
+    now = time.monotonic() if now is None else now
+    for command, every in settings.MREZA_PERIODIC_JOBS:
+        if now - last_run.get(command, -every) >= every:
+            last_run[command] = now
+            try:
+                call_command(command, verbosity=0)
+            except Exception:
+                log.exception("periodic job %s", command)

@@ -1,0 +1,199 @@
+"""Grouping runs on the task framework (django-tasks): inline in tests, a database queue for a
+separate worker in production, a worker thread in the demo; a run whose worker died is queued
+again once, then marked failed with a message the coordinator sees."""
+
+import datetime
+import io
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from mreza.core import jobs
+from mreza.networks import services
+from mreza.networks.models import GroupingRound, GroupingRun
+from mreza.networks.tests.test_rounds import new_round
+
+TASK_PATH = "mreza.networks.tasks.run_grouping"
+
+
+def work_off_queue():
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+
+def recover():
+    call_command("recover_jobs", stdout=io.StringIO())
+
+
+@pytest.fixture
+def queued(grouping_world, caf, settings, client):
+    """A round queued for a separate worker (MREZA_JOBS=worker), not yet taken up."""
+    settings.MREZA_JOBS = "worker"
+    grouping_world.caf_pk = caf.pk
+    round_ = new_round(client, grouping_world)
+    assert round_.status == GroupingRound.Status.QUEUED
+    return round_
+
+
+def kill_worker(round_, minutes_ago=10, attempts=1):
+    """What a worker killed mid-run leaves behind: the round and its run "running", the job
+    claimed in the queue, and a heartbeat that stopped `minutes_ago`."""
+    run = services.current_run(round_)
+    then = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    GroupingRound.objects.filter(pk=round_.pk).update(
+        status=GroupingRound.Status.RUNNING, started_at=then, progress=15
+    )
+    GroupingRun.objects.filter(pk=run.pk).update(
+        status=GroupingRun.Status.RUNNING, started_at=then, heartbeat_at=then, attempts=attempts
+    )
+    DBTaskResult.objects.filter(pk=run.task_id).update(
+        status=TaskResultStatus.RUNNING, started_at=then
+    )
+    return run
+
+
+def test_inline_in_tests_through_the_framework(grouping_world, caf, client):
+    grouping_world.caf_pk = caf.pk
+    round_ = new_round(client, grouping_world)
+    assert round_.status == GroupingRound.Status.PROPOSED, round_.error
+    run = services.current_run(round_)
+    assert run.task_id  # the immediate backend's result id: it went through django-tasks
+    assert run.attempts == 1
+    assert run.heartbeat_at is not None
+    assert not DBTaskResult.objects.exists()
+
+
+def test_worker_mode_queues_the_job_in_the_database(queued):
+    run = services.current_run(queued)
+    job = DBTaskResult.objects.get(pk=run.task_id)
+    assert job.task_path == TASK_PATH
+    assert job.status == TaskResultStatus.READY
+    assert job.args_kwargs["args"] == [queued.pk, run.pk]
+    work_off_queue()
+    queued.refresh_from_db()
+    job.refresh_from_db()
+    assert queued.status == GroupingRound.Status.PROPOSED, queued.error
+    assert job.status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_killed_workers_run_is_queued_again_and_finishes(queued):
+    run = kill_worker(queued)
+    old_job = run.task_id
+    recover()
+    queued.refresh_from_db()
+    run.refresh_from_db()
+    assert queued.status == GroupingRound.Status.QUEUED
+    assert run.status == GroupingRun.Status.QUEUED
+    assert run.task_id != old_job  # a new job in the queue
+    assert DBTaskResult.objects.get(pk=old_job).status == TaskResultStatus.FAILED
+    work_off_queue()
+    queued.refresh_from_db()
+    run.refresh_from_db()
+    assert queued.status == GroupingRound.Status.PROPOSED, queued.error
+    assert run.status == GroupingRun.Status.FINISHED
+    assert run.attempts == 2
+    assert GroupingRun.objects.filter(round=queued).count() == 1  # the same run, not a new one
+
+
+def test_a_second_death_marks_the_round_failed_with_a_message(queued, client):
+    run = kill_worker(queued, attempts=2)
+    recover()
+    queued.refresh_from_db()
+    run.refresh_from_db()
+    assert queued.status == GroupingRound.Status.FAILED
+    assert run.status == GroupingRun.Status.FAILED
+    assert "background worker stopped" in queued.error
+    work_off_queue()  # nothing left to run it again behind the coordinator's back
+    queued.refresh_from_db()
+    assert queued.status == GroupingRound.Status.FAILED
+    body = client.get(f"/networks/rounds/{queued.pk}/status/").content.decode()
+    assert "The engine could not finish this round:" in body
+    assert "background worker stopped" in body
+    # and the coordinator can run it again
+    services.rerun(queued, queued.version, queued.created_by)
+    work_off_queue()
+    queued.refresh_from_db()
+    assert queued.status == GroupingRound.Status.PROPOSED, queued.error
+
+
+def test_a_job_the_framework_reports_failed_is_recovered(queued):
+    run = kill_worker(queued, minutes_ago=0)  # the heartbeat is fresh ...
+    DBTaskResult.objects.filter(pk=run.task_id).update(status=TaskResultStatus.FAILED)
+    recover()  # ... but the queue says the job failed
+    queued.refresh_from_db()
+    assert queued.status == GroupingRound.Status.QUEUED
+
+
+def test_a_live_worker_is_left_alone(queued):
+    run = kill_worker(queued, minutes_ago=1)  # heartbeat within MREZA_JOB_STALE_AFTER
+    recover()
+    queued.refresh_from_db()
+    run.refresh_from_db()
+    assert queued.status == GroupingRound.Status.RUNNING
+    assert DBTaskResult.objects.get(pk=run.task_id).status == TaskResultStatus.RUNNING
+
+
+def test_a_queued_round_whose_job_vanished_is_queued_again(queued):
+    run = services.current_run(queued)
+    DBTaskResult.objects.filter(pk=run.task_id).delete()
+    GroupingRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    recover()
+    run.refresh_from_db()
+    assert DBTaskResult.objects.filter(pk=run.task_id, status=TaskResultStatus.READY).exists()
+    work_off_queue()
+    queued.refresh_from_db()
+    assert queued.status == GroupingRound.Status.PROPOSED, queued.error
+
+
+def test_a_job_queued_twice_runs_once(queued):
+    run = services.current_run(queued)
+    services._submit(run)  # e.g. recovered while the first job was only slow to start
+    work_off_queue()
+    run.refresh_from_db()
+    assert run.attempts == 1
+    assert (
+        DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.SUCCESSFUL).count()
+        == 2
+    )
+
+
+def test_one_schedule_of_periodic_jobs(db, settings):
+    assert [c for c, _every in settings.MREZA_PERIODIC_JOBS] == ["recover_jobs", "clearsessions"]
+    for command, _every in settings.MREZA_PERIODIC_JOBS:
+        call_command(command, verbosity=0)  # each is a management command that runs
+    last_run = {}
+    settings.MREZA_PERIODIC_JOBS = [("check", 60)]
+    jobs.run_due_periodic_jobs(last_run, now=1000.0)
+    assert last_run == {"check": 1000.0}
+    jobs.run_due_periodic_jobs(last_run, now=1030.0)  # not due yet
+    assert last_run == {"check": 1000.0}
+    jobs.run_due_periodic_jobs(last_run, now=1061.0)
+    assert last_run == {"check": 1061.0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_mode_runs_in_a_thread_of_the_web_process(grouping_world, caf, settings, client):
+    """MREZA_JOBS=thread: no extra process; the page shows progress, then the proposal."""
+    settings.MREZA_JOBS = "thread"
+    grouping_world.caf_pk = caf.pk
+    try:
+        round_ = new_round(client, grouping_world)
+        assert round_.status in (GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING)
+        assert "<progress" in client.get(f"/networks/rounds/{round_.pk}/status/").content.decode()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            round_.refresh_from_db()
+            if round_.status in (GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED):
+                break
+            time.sleep(0.2)
+        assert round_.status == GroupingRound.Status.PROPOSED, round_.error
+        job = DBTaskResult.objects.get(pk=services.current_run(round_).task_id)
+        assert job.status == TaskResultStatus.SUCCESSFUL
+        assert job.worker_ids[0].startswith("web-")
+    finally:
+        jobs.stop_embedded_worker()
