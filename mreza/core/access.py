@@ -1,18 +1,70 @@
 """The access policy: the one place that decides who may see or change what.
 
-Views never check roles themselves; they call `may()` or `get_or_deny()`. Registry facts
-(names, populations, the map) are public; everything about people, history and a
+Views never check roles themselves. They ask here, one way: `get_or_deny(user, perm, queryset, ...)`
+when they look an object up (404 if it may not be seen, 403 if it may be seen but not acted on),
+`require(user, perm, obj)` for a further decision on an object in hand, or on the platform when
+`obj` is None (403), and `may()` for a flag in a template. Every decision is a named `Perm` with its
+rule below; `core/tests/test_permission_tables.py` holds one persona table per object type.
+
+Registry facts (names, populations, the map) are public; everything about people, history and a
 municipality's own work is private to that municipality and the people it works with.
+
+Layering: this is the one module in `core` that knows every app (docs/ARCHITECTURE.md). It imports
+their models at the top, which is safe because no `models.py` imports it: it is loaded only by
+views, forms, middleware, context processors and the admin, after the app registry is ready
+(`core/tests/test_layering.py` checks both). A new app adds its Perms, its rules in `_rules()` and
+its rows in the persona table tests. Role names come from `core.roles`, never string literals.
 """
 
 import functools
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
+from mreza.assessment.models import (
+    Assessment,
+    Consensus,
+    Entry,
+    EvidenceFile,
+    Framework,
+    GroupMember,
+    ImprovementAction,
+    LearningProfile,
+)
+from mreza.core.models import AuditEntry
+from mreza.core.roles import (
+    LEADING_GROUP_ROLES,
+    MANAGING_ROLES,
+    MFA_ROLES_MUNICIPAL,
+    MFA_ROLES_ORGANISATION,
+    MunicipalRoleName,
+    OrganisationRoleName,
+)
+from mreza.networks.models import (
+    GroupingRound,
+    Network,
+    NetworkMembership,
+    Participant,
+    Partnership,
+)
+from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model, QuerySet
+
+    from mreza.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound="Model")
 
 
 class Perm(StrEnum):
@@ -27,19 +79,31 @@ class Perm(StrEnum):
     EDIT_PLAN = "edit_plan"
     EDIT_PROFILE = "edit_profile"
     INVITE_FIRST_COORDINATOR = "invite_first_coordinator"
-
-
-MFA_ROLES_MUNICIPAL = {"coordinator"}
-MFA_ROLES_ORGANISATION = {"network_coordinator", "platform_admin"}
+    # assessments: open one's own scoring pages / change one's own scores now
+    ASSESS = "assess"
+    EDIT_SCORES = "edit_scores"
+    DOWNLOAD_EVIDENCE = "download_evidence"
+    # organisations and the platform: open grouping rounds; grant the administrator role
+    CREATE_ROUND = "create_round"
+    GRANT_ADMIN = "grant_admin"
+    ADMINISTER = "administer"
+    # grouping rounds, networks, partnerships
+    EDIT_ROUND = "edit_round"
+    PUBLISH_ROUND = "publish_round"
+    CONFIRM = "confirm"
+    INVITE_TO_NETWORK = "invite_to_network"
+    ANSWER = "answer"
+    ANSWER_AS_LEARNER = "answer_as_learner"
+    ANSWER_AS_MENTOR = "answer_as_mentor"
 
 
 class Roles:
     """A user's roles, loaded once per request (two queries)."""
 
-    def __init__(self, user):
-        self.municipal = {}
-        self.organisation = {}
-        self.coordinated_municipality_ids = set()
+    def __init__(self, user: "AnyUser") -> None:
+        self.municipal: dict[int, set[str]] = {}
+        self.organisation: dict[int, set[str]] = {}
+        self.coordinated_municipality_ids: set[int] = set()
         self.is_admin = bool(user.is_authenticated and user.is_superuser)
         if not user.is_authenticated:
             return
@@ -47,30 +111,32 @@ class Roles:
             self.municipal.setdefault(municipality_id, set()).add(role)
         for organisation_id, role in user.organisation_roles.values_list("organisation_id", "role"):
             self.organisation.setdefault(organisation_id, set()).add(role)
-        if any("platform_admin" in roles for roles in self.organisation.values()):
+        if any(
+            OrganisationRoleName.PLATFORM_ADMIN in roles for roles in self.organisation.values()
+        ):
             self.is_admin = True
         coordinated = [
-            o for o, roles in self.organisation.items() if "network_coordinator" in roles
+            o
+            for o, roles in self.organisation.items()
+            if OrganisationRoleName.NETWORK_COORDINATOR in roles
         ]
         if coordinated:
-            from mreza.registry.models import Membership
-
             self.coordinated_municipality_ids = set(
                 Membership.objects.filter(organisation_id__in=coordinated).values_list(
                     "municipality_id", flat=True
                 )
             )
 
-    def in_municipality(self, municipality_id, *roles):
+    def in_municipality(self, municipality_id: int, *roles: str) -> bool:
         held = self.municipal.get(municipality_id, set())
         return bool(held & set(roles)) if roles else bool(held)
 
-    def in_organisation(self, organisation_id, *roles):
+    def in_organisation(self, organisation_id: int, *roles: str) -> bool:
         held = self.organisation.get(organisation_id, set())
         return bool(held & set(roles)) if roles else bool(held)
 
     @property
-    def needs_mfa(self):
+    def needs_mfa(self) -> bool:
         return (
             self.is_admin
             or any(r & MFA_ROLES_MUNICIPAL for r in self.municipal.values())
@@ -78,20 +144,18 @@ class Roles:
         )
 
     @property
-    def is_network_coordinator(self):
-        return any("network_coordinator" in r for r in self.organisation.values())
+    def is_network_coordinator(self) -> bool:
+        return any(
+            OrganisationRoleName.NETWORK_COORDINATOR in r for r in self.organisation.values()
+        )
 
 
-# the municipal roles that act for the municipality as a whole
-MANAGING_ROLES = ("coordinator", "management")
-
-
-def roles_of(user):
+def roles_of(user: "AnyUser") -> Roles:
     cached = getattr(user, "_mreza_roles", None)
     if cached is None:
         cached = Roles(user)
         if user.is_authenticated:
-            user._mreza_roles = cached
+            user._mreza_roles = cached  # type: ignore[attr-defined]  # the per-request cache
     return cached
 
 
@@ -109,16 +173,16 @@ def _municipality_rule(user, perm, municipality):
             or municipality.pk in roles.coordinated_municipality_ids
         )
     if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
-        return roles.in_municipality(municipality.pk, "coordinator")
+        return roles.in_municipality(municipality.pk, MunicipalRoleName.COORDINATOR)
     return False
 
 
 def _may_invite_first_coordinator(roles, municipality):
     """A network coordinator may invite the first coordinator of a municipality that has none, when it is a
     member of their organisation or takes part in one of its grouping rounds (administrators: any)."""
-    from mreza.accounts.models import MunicipalRole
-
-    if MunicipalRole.objects.filter(municipality_id=municipality.pk, role="coordinator").exists():
+    if MunicipalRole.objects.filter(
+        municipality_id=municipality.pk, role=MunicipalRoleName.COORDINATOR
+    ).exists():
         return False
     if roles.is_admin:
         return True
@@ -127,8 +191,6 @@ def _may_invite_first_coordinator(roles, municipality):
         return False
     if municipality.pk in roles.coordinated_municipality_ids:
         return True
-    from mreza.networks.models import Participant
-
     return Participant.objects.filter(
         round__organisation_id__in=organisations, municipality_id=municipality.pk
     ).exists()
@@ -138,19 +200,25 @@ def _organisation_rule(user, perm, organisation):
     if perm == Perm.VIEW:
         return True
     roles = roles_of(user)
+    if perm == Perm.CREATE_ROUND:
+        # the platform's own organisation coordinates no municipalities
+        return organisation.kind != "platform" and (
+            roles.is_admin
+            or roles.in_organisation(organisation.pk, OrganisationRoleName.NETWORK_COORDINATOR)
+        )
+    if perm == Perm.GRANT_ADMIN:
+        return roles.is_admin
     if roles.is_admin:
         return True
     if perm == Perm.VIEW_PEOPLE:
         return roles.in_organisation(organisation.pk)
     if perm == Perm.MANAGE_PEOPLE:
-        return roles.in_organisation(organisation.pk, "network_coordinator")
+        return roles.in_organisation(organisation.pk, OrganisationRoleName.NETWORK_COORDINATOR)
     return False
 
 
 def _audit_rule(user, perm, entry):
     """An audit entry follows the policy of the record it describes (see audit_entries_visible_to)."""
-    from mreza.core.models import AuditEntry
-
     if perm != Perm.VIEW or not user.is_authenticated:
         return False
     return audit_entries_visible_to(user, AuditEntry.objects.filter(pk=entry.pk)).exists()
@@ -177,6 +245,9 @@ def _entry_rule(user, perm, entry):
 
 
 def _evidence_rule(user, perm, evidence):
+    """An evidence file is seen, and downloaded, by whoever may see its entry."""
+    if perm == Perm.DOWNLOAD_EVIDENCE:
+        perm = Perm.VIEW
     return _entry_rule(user, perm, evidence.entry)
 
 
@@ -193,22 +264,28 @@ def group_role(user, assessment):
 def _assessment_rule(user, perm, assessment):
     """Assessments are private to their group, the coordinator and management; never to other municipalities."""
     roles = roles_of(user)
+    if perm in (Perm.ASSESS, Perm.SCORE, Perm.EDIT_SCORES):
+        # one's own scoring, for the members of the group only (administrators included)
+        member_role = group_role(user, assessment)
+        if perm == Perm.ASSESS or member_role is None:
+            return member_role is not None
+        if perm == Perm.SCORE:
+            return assessment.status == "scoring"
+        return assessment.status == "scoring" and user.pk not in _submitted_ids(assessment)
     if roles.is_admin:
-        return perm != Perm.SCORE or group_role(user, assessment) is not None
+        return True
     municipality_id = assessment.municipality_id
-    is_coordinator = roles.in_municipality(municipality_id, "coordinator")
-    is_management = roles.in_municipality(municipality_id, "management")
+    is_coordinator = roles.in_municipality(municipality_id, MunicipalRoleName.COORDINATOR)
+    is_management = roles.in_municipality(municipality_id, MunicipalRoleName.MANAGEMENT)
     member_role = group_role(user, assessment)
     if perm == Perm.VIEW:
         return member_role is not None or is_coordinator or is_management
-    if perm == Perm.SCORE:
-        return member_role is not None and assessment.status == "scoring"
     if perm == Perm.MANAGE:
-        return member_role in ("leader", "administrator") or is_coordinator
+        return member_role in LEADING_GROUP_ROLES or is_coordinator
     if perm == Perm.ACCEPT:
         return is_management
     if perm == Perm.EDIT_PLAN:
-        return member_role in ("leader", "administrator") or is_coordinator or is_management
+        return member_role in LEADING_GROUP_ROLES or is_coordinator or is_management
     if perm == Perm.EDIT_PROFILE:
         return is_coordinator or is_management
     return False
@@ -233,17 +310,26 @@ def _profile_rule(user, perm, profile):
     )
 
 
+ROUND_PERMS = (Perm.VIEW, Perm.EDIT_ROUND, Perm.PUBLISH_ROUND)
+
+
 def _round_rule(user, perm, round_):
     """Grouping rounds belong to the coordinating organisation; a municipality sees only its own part,
-    through its invitations, never the round."""
+    through its invitations, never the round. Its coordinators (and administrators) edit and publish."""
+    if perm not in ROUND_PERMS:
+        return False
     roles = roles_of(user)
-    return roles.is_admin or roles.in_organisation(round_.organisation_id, "network_coordinator")
+    return roles.is_admin or roles.in_organisation(
+        round_.organisation_id, OrganisationRoleName.NETWORK_COORDINATOR
+    )
 
 
 def _network_rule(user, perm, network):
+    """A network: its round's coordinators confirm it and invite more members (CONFIRM,
+    INVITE_TO_NETWORK, CHANGE); the municipalities in it see it."""
     roles = roles_of(user)
     if roles.is_admin or roles.in_organisation(
-        network.round.organisation_id, "network_coordinator"
+        network.round.organisation_id, OrganisationRoleName.NETWORK_COORDINATOR
     ):
         return True
     if perm != Perm.VIEW:
@@ -256,32 +342,50 @@ def _network_rule(user, perm, network):
     return any(roles.in_municipality(m) for m in member_ids)
 
 
-def _answer_rule(user, perm, answerable):
-    """Answering a network place or a partnership side: the municipality's coordinator or management."""
+def _membership_rule(user, perm, membership):
+    """A network place: seen by its municipality; answered (ANSWER) by its coordinator or management."""
     roles = roles_of(user)
-    municipality_ids = getattr(
-        answerable, "answering_municipality_ids", lambda: [answerable.municipality_id]
-    )()
     if perm == Perm.VIEW:
-        return roles.is_admin or any(roles.in_municipality(m) for m in municipality_ids)
-    return any(roles.in_municipality(m, *MANAGING_ROLES) for m in municipality_ids)
+        return roles.is_admin or roles.in_municipality(membership.municipality_id)
+    if perm == Perm.ANSWER:
+        return roles.in_municipality(membership.municipality_id, *MANAGING_ROLES)
+    return False
 
 
-def may_answer(user, answerable, side=None):
-    """May answer a network place, or one `side` ("learner" or "mentor") of a partnership."""
-    if side is None:
-        return may(user, Perm.CHANGE, answerable)
-    return roles_of(user).in_municipality(getattr(answerable, f"{side}_id"), *MANAGING_ROLES)
+def _partnership_rule(user, perm, partnership):
+    """A mentoring pair: seen by both municipalities and the round's coordinators; each side answered
+    by that municipality's coordinator or management; confirmed by the round's coordinators."""
+    roles = roles_of(user)
+    sides = (partnership.learner_id, partnership.mentor_id)
+    coordinates = roles.is_admin or roles.in_organisation(
+        partnership.round.organisation_id, OrganisationRoleName.NETWORK_COORDINATOR
+    )
+    if perm == Perm.VIEW:
+        return coordinates or any(roles.in_municipality(m) for m in sides)
+    if perm == Perm.ANSWER_AS_LEARNER:
+        return roles.in_municipality(partnership.learner_id, *MANAGING_ROLES)
+    if perm == Perm.ANSWER_AS_MENTOR:
+        return roles.in_municipality(partnership.mentor_id, *MANAGING_ROLES)
+    if perm == Perm.CONFIRM:
+        return coordinates
+    return False
+
+
+def _platform_rule(user, perm, _obj):
+    """Permissions on the platform as a whole (`may(user, perm)` without an object)."""
+    roles = roles_of(user)
+    if perm == Perm.ADMINISTER:
+        return roles.is_admin
+    if perm == Perm.CREATE_ROUND:
+        # the round list and "new round": for whoever may open a round for some organisation
+        return organisations_coordinated_by(
+            user, Organisation.objects.exclude(kind="platform")
+        ).exists()
+    return False
 
 
 @functools.cache
 def _rules():
-    # built on first use: the models import this module
-    from mreza.assessment.models import Assessment, Entry, EvidenceFile, LearningProfile
-    from mreza.core.models import AuditEntry
-    from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
-    from mreza.registry.models import Municipality, Organisation
-
     return {
         Municipality: _municipality_rule,
         Organisation: _organisation_rule,
@@ -290,14 +394,16 @@ def _rules():
         LearningProfile: _profile_rule,
         GroupingRound: _round_rule,
         Network: _network_rule,
-        NetworkMembership: _answer_rule,
-        Partnership: _answer_rule,
+        NetworkMembership: _membership_rule,
+        Partnership: _partnership_rule,
         Entry: _entry_rule,
         EvidenceFile: _evidence_rule,
+        type(None): _platform_rule,
     }
 
 
-def may(user, perm, obj):
+def may(user: "AnyUser", perm: Perm | str, obj: object = None) -> bool:
+    """Whether `user` may do `perm` on `obj` (on the platform as a whole when `obj` is None)."""
     rule = _rules().get(type(obj))
     if rule is None:
         # Private by default: an object type without a rule is visible to administrators only.
@@ -305,7 +411,7 @@ def may(user, perm, obj):
     return rule(user, Perm(perm), obj)
 
 
-def get_or_deny(user, perm, queryset, **lookup):
+def get_or_deny(user: "AnyUser", perm: Perm, queryset: "QuerySet[M]", **lookup: Any) -> M:
     """The object, or 404 if the user may not even see it, or 403 if they may see but not do `perm`."""
     obj = get_object_or_404(queryset, **lookup)
     if not may(user, Perm.VIEW, obj):
@@ -315,12 +421,18 @@ def get_or_deny(user, perm, queryset, **lookup):
     return obj
 
 
-def require_admin(user):
-    if not roles_of(user).is_admin:
+def require(user: "AnyUser", perm: Perm, obj: object = None) -> None:
+    """403 unless `user` may do `perm` on `obj` (already in hand, or the platform when None). Views use
+    `get_or_deny` when they look an object up, `require` for a further decision, `may` for a flag."""
+    if not may(user, perm, obj):
         raise PermissionDenied
 
 
-def assessments_visible_to(user, queryset):
+def require_admin(user: "AnyUser") -> None:
+    require(user, Perm.ADMINISTER)
+
+
+def assessments_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """The assessments a user may open: their groups', and their municipalities' as coordinator or management."""
     roles = roles_of(user)
     if roles.is_admin:
@@ -330,7 +442,7 @@ def assessments_visible_to(user, queryset):
     ).distinct()
 
 
-def profiles_visible_to(user, queryset):
+def profiles_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
@@ -348,17 +460,19 @@ def entry_visible(user, entry, assessment, submitted_by):
 
 
 def _coordinated_organisation_ids(roles):
-    return [o for o, r in roles.organisation.items() if "network_coordinator" in r]
+    return [
+        o for o, r in roles.organisation.items() if OrganisationRoleName.NETWORK_COORDINATOR in r
+    ]
 
 
-def rounds_visible_to(user, queryset):
+def rounds_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
     return queryset.filter(organisation_id__in=_coordinated_organisation_ids(roles))
 
 
-def organisations_coordinated_by(user, queryset):
+def organisations_coordinated_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """Organisations for which the user may open grouping rounds (administrators: any)."""
     roles = roles_of(user)
     if roles.is_admin:
@@ -366,17 +480,15 @@ def organisations_coordinated_by(user, queryset):
     return queryset.filter(pk__in=_coordinated_organisation_ids(roles))
 
 
-def managed_municipalities(user):
+def managed_municipalities(user: "AnyUser") -> list[int]:
     """Municipalities this user coordinates or manages: whose assessments they follow and whose
     invitations they answer."""
     return [m for m, r in roles_of(user).municipal.items() if r & set(MANAGING_ROLES)]
 
 
-def entries_visible_to(user, queryset):
+def entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """The individual scores (Entry) a user may see, as a queryset: the same rule as entry_visible —
     their own, and those of assessors who submitted, for whoever may manage the assessment."""
-    from mreza.assessment.models import GroupMember
-
     if not user.is_authenticated:
         return queryset.none()
     roles = roles_of(user)
@@ -390,8 +502,8 @@ def entries_visible_to(user, queryset):
     if roles.is_admin:
         managed = Q()
     else:
-        leading = GroupMember.objects.filter(user=user, role__in=["leader", "administrator"])
-        coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
+        leading = GroupMember.objects.filter(user=user, role__in=LEADING_GROUP_ROLES)
+        coordinated = [m for m, r in roles.municipal.items() if MunicipalRoleName.COORDINATOR in r]
         managed = Q(assessment__municipality_id__in=coordinated) | Q(
             assessment_id__in=leading.values("assessment_id")
         )
@@ -412,20 +524,6 @@ def audit_kinds():
     - unscoped: records that belong to no municipality (countries, organisations, frameworks, rounds):
       administrators only.
     """
-    from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
-    from mreza.assessment.models import (
-        Assessment,
-        Consensus,
-        Entry,
-        EvidenceFile,
-        Framework,
-        GroupMember,
-        ImprovementAction,
-        LearningProfile,
-    )
-    from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
-    from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
-
     scope = {
         Municipality,
         Membership,
@@ -454,11 +552,9 @@ def _pk_texts(queryset):
     return queryset.order_by().annotate(_audit_pk=Cast("pk", CharField())).values("_audit_pk")
 
 
-def audit_entries_visible_to(user, queryset):
+def audit_entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """Audit entries the user may read: administrators, and a municipality's coordinator for its records,
     each entry only if the record it describes may be seen (audit_kinds). One query, however long the list."""
-    from django.contrib.contenttypes.models import ContentType
-
     if not user.is_authenticated:
         return queryset.none()
     roles = roles_of(user)
@@ -467,7 +563,7 @@ def audit_entries_visible_to(user, queryset):
     if roles.is_admin:
         visible = ~Q(content_type_id__in=[types[m].pk for m in restricted])
     else:
-        coordinated = [m for m, r in roles.municipal.items() if "coordinator" in r]
+        coordinated = [m for m, r in roles.municipal.items() if MunicipalRoleName.COORDINATOR in r]
         queryset = queryset.filter(municipality_id__in=coordinated)
         visible = Q(content_type_id__in=[types[m].pk for m in scope])
     for model, objects in restricted.items():
@@ -476,3 +572,32 @@ def audit_entries_visible_to(user, queryset):
         if roles.is_admin:
             visible |= kind & ~Q(object_id__in=_pk_texts(model._base_manager.all()))
     return queryset.filter(visible)
+
+
+# --- The dashboard's questions (front.views.dashboard asks these; it decides nothing itself) ---
+
+
+def coordinated_municipalities(user: "AnyUser") -> list[int]:
+    """Municipalities whose coordinator the user is: their invitations, people and history."""
+    return [m for m, r in roles_of(user).municipal.items() if MunicipalRoleName.COORDINATOR in r]
+
+
+def municipalities_to_accept_for(user: "AnyUser") -> list[int]:
+    """Municipalities whose closed self-assessments the user accepts (their management)."""
+    return [m for m, r in roles_of(user).municipal.items() if MunicipalRoleName.MANAGEMENT in r]
+
+
+def may_follow_changes(user: "AnyUser") -> bool:
+    """Whether the dashboard shows the recent changes: coordinators (their municipalities) and
+    administrators (audit_entries_visible_to narrows the list)."""
+    roles = roles_of(user)
+    return roles.is_admin or bool(coordinated_municipalities(user))
+
+
+def assessments_led_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """Assessments the user takes forward: those of the municipalities they coordinate or manage,
+    and those whose group they lead or administer."""
+    return queryset.filter(
+        Q(municipality_id__in=managed_municipalities(user))
+        | Q(members__user=user, members__role__in=LEADING_GROUP_ROLES)
+    ).distinct()

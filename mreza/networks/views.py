@@ -3,10 +3,9 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -18,10 +17,11 @@ from mreza.core.access import (
     get_or_deny,
     managed_municipalities,
     may,
-    may_answer,
     organisations_coordinated_by,
+    require,
     rounds_visible_to,
 )
+from mreza.core.roles import MunicipalRoleName
 from mreza.core.templatetags.mreza import script
 from mreza.maps import available_countries, render_map
 from mreza.networks import services
@@ -49,9 +49,7 @@ def _coordinated_organisations(user):
 
 @login_required
 def round_list(request):
-    organisations = _coordinated_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
+    require(request.user, Perm.CREATE_ROUND)
     rounds = rounds_visible_to(
         request.user, GroupingRound.objects.select_related("organisation", "framework")
     )
@@ -61,9 +59,8 @@ def round_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_new(request):
+    require(request.user, Perm.CREATE_ROUND)
     organisations = _coordinated_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
     framework_id = _int(request.POST.get("framework") or request.GET.get("framework"))
     framework = (
         Framework.objects.filter(pk=framework_id).first() if framework_id else None
@@ -109,10 +106,10 @@ def round_new(request):
     return render(request, "networks/round_new.html", {"form": form})
 
 
-def _round(request, pk):
+def _round(request, pk, perm=Perm.VIEW):
     return get_or_deny(
         request.user,
-        Perm.VIEW,
+        perm,
         GroupingRound.objects.select_related("organisation", "framework"),
         pk=pk,
     )
@@ -156,7 +153,15 @@ def round_detail(request, pk):
             str(m.pk): m
             for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
             .select_related("country")
-            .only("code", "name", "type", "latitude", "longitude", "country__code")
+            .only(
+                "code",
+                "name",
+                "type",
+                "latitude",
+                "longitude",
+                "country__code",
+                "country__name_language",  # place names in the reader's script
+            )
         }
         context.update(
             {
@@ -298,8 +303,9 @@ def _round_map(round_, evaluation, municipalities):
 @login_required
 @require_POST
 def round_edit(request, pk):
-    round_ = _round(request, pk)
     action = request.POST.get("action", "")
+    perm = Perm.PUBLISH_ROUND if action == "publish" else Perm.EDIT_ROUND
+    round_ = _round(request, pk, perm)
 
     def number(name):
         return _int(request.POST.get(name))
@@ -352,10 +358,11 @@ def round_edit(request, pk):
 @require_POST
 def network_action(request, pk):
     """After publishing: confirm a network (its answers become final) or invite another participant."""
-    network = get_or_deny(
-        request.user, Perm.CHANGE, Network.objects.select_related("round", "host"), pk=pk
-    )
     action = request.POST.get("action", "")
+    perm = {"confirm": Perm.CONFIRM, "invite": Perm.INVITE_TO_NETWORK}.get(action, Perm.CHANGE)
+    network = get_or_deny(
+        request.user, perm, Network.objects.select_related("round", "host"), pk=pk
+    )
     try:
         if action == "confirm":
             services.confirm(network, request.user)
@@ -378,8 +385,13 @@ def network_action(request, pk):
 @login_required
 @require_POST
 def partnership_confirm(request, pk, partnership):
-    round_ = get_or_deny(request.user, Perm.CHANGE, GroupingRound.objects.all(), pk=pk)
-    obj = get_object_or_404(Partnership, round=round_, pk=partnership)
+    obj = get_or_deny(
+        request.user,
+        Perm.CONFIRM,
+        Partnership.objects.select_related("round").filter(round_id=pk),
+        pk=partnership,
+    )
+    round_ = obj.round
     try:
         services.confirm(obj, request.user)
         messages.success(request, _("The partnership is confirmed; its answers are final now."))
@@ -495,7 +507,9 @@ def invite_first_coordinator(request, code):
                 % {"email": invitation.email, "name": municipality.name},
             )
             return redirect(back)
-    pending = municipality.invitations.filter(role="coordinator", accepted_at__isnull=True)
+    pending = municipality.invitations.filter(
+        role=MunicipalRoleName.COORDINATOR, accepted_at__isnull=True
+    )
     return render(
         request,
         "networks/invite_coordinator.html",
@@ -539,17 +553,15 @@ def answer(request, kind, pk):
     if kind not in ("network", "partnership"):
         raise Http404
     if kind == "network":
-        obj = get_object_or_404(NetworkMembership, pk=pk)
+        obj = get_or_deny(request.user, Perm.ANSWER, NetworkMembership.objects.all(), pk=pk)
         side = None
     else:
-        obj = get_object_or_404(Partnership, pk=pk)
         side = request.POST.get("side")
-        if side not in ("learner", "mentor"):
-            raise PermissionDenied
-    if not may(request.user, Perm.VIEW, obj):
-        raise Http404
-    if not may_answer(request.user, obj, side):
-        raise PermissionDenied
+        # a side that is neither: no one may answer it (403 for whoever sees the partnership)
+        perm = {"learner": Perm.ANSWER_AS_LEARNER, "mentor": Perm.ANSWER_AS_MENTOR}.get(
+            side, Perm.ANSWER
+        )
+        obj = get_or_deny(request.user, perm, Partnership.objects.select_related("round"), pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:

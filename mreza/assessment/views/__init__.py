@@ -1,5 +1,9 @@
+from django.http import Http404
+
 from mreza.assessment.models import Assessment
+from mreza.assessment.services import subcriteria_of
 from mreza.core.access import Perm, get_or_deny
+from mreza.core.texts import localized
 
 
 def assessment_for(request, pk, perm=Perm.VIEW):
@@ -14,8 +18,6 @@ def assessment_for(request, pk, perm=Perm.VIEW):
 
 def panel_for_display(panel):
     """A scoring panel with its texts in the reader's language, for templates."""
-    from mreza.assessment.texts import localized
-
     bands = [
         {
             "range": b["range"],
@@ -47,10 +49,6 @@ def panel_for_display(panel):
 
 def subcriterion_step(assessment, code):
     """Subcriterion `code` of the assessment with its panel and neighbours (for previous/next), or 404."""
-    from django.http import Http404
-
-    from mreza.assessment.services import subcriteria_of
-
     subcriteria = subcriteria_of(assessment)
     index = next((i for i, s in enumerate(subcriteria) if s.code == code), None)
     if index is None:

@@ -10,7 +10,7 @@ from mreza.assessment import services
 from mreza.assessment.forms import AddMemberForm, StartAssessmentForm
 from mreza.assessment.models import Assessment, GroupMember
 from mreza.assessment.views import assessment_for
-from mreza.core.access import Perm, assessments_visible_to, get_or_deny, group_role, may
+from mreza.core.access import Perm, assessments_visible_to, get_or_deny, may
 from mreza.registry.models import Municipality
 
 
@@ -60,7 +60,6 @@ def overview(request, pk):
         )
         .order_by("role", "user__full_name")
     )
-    my_role = group_role(request.user, assessment)
     total = assessment.framework.subcriteria.count()
     return render(
         request,
@@ -69,7 +68,6 @@ def overview(request, pk):
             "assessment": assessment,
             "members": members,
             "can_manage": can_manage,
-            "my_role": my_role,
             "total": total,
             "can_accept": may(request.user, Perm.ACCEPT, assessment),
             "can_score": may(request.user, Perm.SCORE, assessment),

@@ -9,6 +9,7 @@ from mreza.assessment.forms import ConsensusForm
 from mreza.assessment.models import Consensus, Entry
 from mreza.assessment.views import assessment_for, panel_for_display, subcriterion_step
 from mreza.core.access import Perm
+from mreza.core.conflicts import CONFLICT, stale_form
 from mreza.core.versioning import EditConflict
 
 
@@ -73,18 +74,17 @@ def consensus_subcriterion(request, pk, code):
             )
         except EditConflict:
             current = Consensus.objects.get(assessment=assessment, subcriterion=subcriterion)
-            messages.error(
+            form = stale_form(
                 request,
+                lambda data: ConsensusForm(data, panel=panel, instance=current),
+                current,
                 _(
                     "Someone else recorded the consensus for %(code)s while you were editing (now %(score)s). "
                     "Your text is kept below; compare and save again."
                 )
                 % {"code": subcriterion.code, "score": current.score},
             )
-            data = request.POST.copy()
-            data["version"] = current.version
-            form = ConsensusForm(data, panel=panel, instance=current)
-            status = 409
+            status = CONFLICT
         except services.AssessmentError as error:
             messages.error(request, str(error))
             status = 400

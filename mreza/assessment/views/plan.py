@@ -2,8 +2,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,11 +12,12 @@ from django.views.decorators.http import require_http_methods
 from mreza.assessment import services
 from mreza.assessment.forms import ImprovementActionForm, LearningProfileForm
 from mreza.assessment.models import Assessment, ImprovementAction, LearningProfile, Subcriterion
-from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for
 from mreza.core import exports
 from mreza.core.access import Perm, get_or_deny, may
-from mreza.core.versioning import EditConflict, save_versioned
+from mreza.core.conflicts import CONFLICT, stale_form
+from mreza.core.texts import localized
+from mreza.core.versioning import EditConflict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,29 +81,24 @@ def action_edit(request, pk, action_pk=None):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            if action is None:
-                form.instance.assessment = assessment
-                form.save()
-            else:
-                save_versioned(
-                    form.instance,
-                    ImprovementActionForm.Meta.fields,
-                    form.cleaned_data.get("version") or 0,
-                )
+            services.save_action(
+                assessment,
+                form.instance,
+                ImprovementActionForm.Meta.fields,
+                form.cleaned_data.get("version") or 0,
+            )
         except EditConflict:
-            messages.error(
+            current = ImprovementAction.objects.get(pk=action.pk)
+            form = stale_form(
                 request,
+                lambda data: ImprovementActionForm(data, instance=current, subcriteria=subcriteria),
+                current,
                 _(
                     "Someone else changed this action while you were editing. Your text is kept "
                     "below; compare with the plan and save again."
                 ),
             )
-            status = 409
-            data = request.POST.copy()
-            data["version"] = ImprovementAction.objects.get(pk=action.pk).version
-            form = ImprovementActionForm(
-                data, instance=ImprovementAction.objects.get(pk=action.pk), subcriteria=subcriteria
-            )
+            status = CONFLICT
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:plan", pk=pk)
@@ -209,30 +203,29 @@ def profile_edit(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         needs, strengths = form.maps()
-        with transaction.atomic():
-            updated = LearningProfile.objects.filter(
-                pk=profile.pk, version=form.cleaned_data["version"]
-            ).update(version=F("version") + 1)
-            if updated:
-                profile.needs, profile.strengths = needs, strengths
-                profile.sharing = form.cleaned_data["sharing"]
-                profile.version = form.cleaned_data["version"] + 1
-                profile.save(update_fields=["needs", "strengths", "sharing"])
-        if updated:
+        try:
+            services.save_profile(
+                profile,
+                needs,
+                strengths,
+                form.cleaned_data["sharing"],
+                form.cleaned_data["version"],
+            )
+        except EditConflict:
+            profile.refresh_from_db()
+            form = stale_form(
+                request,
+                lambda data: LearningProfileForm(data, subcriteria=subcriteria, profile=profile),
+                profile,
+                _(
+                    "Someone else changed the profile meanwhile. Your choices are kept below; "
+                    "save again to replace theirs."
+                ),
+            )
+            status = CONFLICT
+        else:
             messages.success(request, _("The learning profile is saved."))
             return redirect("assessment:profile", pk=pk)
-        messages.error(
-            request,
-            _(
-                "Someone else changed the profile meanwhile. Your choices are kept below; "
-                "save again to replace theirs."
-            ),
-        )
-        profile.refresh_from_db()
-        data = request.POST.copy()
-        data["version"] = profile.version
-        form = LearningProfileForm(data, subcriteria=subcriteria, profile=profile)
-        status = 409
     rows = [
         {
             "subcriterion": s,

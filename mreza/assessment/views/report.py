@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from mreza.assessment import charts, services
 from mreza.assessment.models import Entry
-from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for
 from mreza.core import exports
 from mreza.core.access import Perm, may
+from mreza.core.texts import localized
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

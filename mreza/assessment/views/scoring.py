@@ -4,10 +4,9 @@ import hmac
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mreza.assessment import evidence, scoring, services, workbook
 from mreza.assessment.forms import EntryForm
 from mreza.assessment.models import Entry, EvidenceFile
-from mreza.assessment.texts import localized
 from mreza.assessment.views import assessment_for, panel_for_display, subcriterion_step
-from mreza.core.access import Perm, may
+from mreza.core.access import Perm, get_or_deny, may, require
+from mreza.core.conflicts import CONFLICT, stale_form
+from mreza.core.texts import localized
 from mreza.core.versioning import EditConflict
 
 
@@ -28,10 +28,8 @@ def _my_member(assessment, user):
 
 @login_required
 def score_index(request, pk):
-    assessment = assessment_for(request, pk)
+    assessment = assessment_for(request, pk, Perm.ASSESS)
     member = _my_member(assessment, request.user)
-    if member is None:
-        raise PermissionDenied
     subcriteria = services.subcriteria_of(assessment)
     mine = {
         e.subcriterion_id: e
@@ -48,9 +46,7 @@ def score_index(request, pk):
             "member": member,
             "answered": answered,
             "total": len(rows),
-            "can_score": request.user.is_authenticated
-            and assessment.is_open_for_scoring
-            and not member.submitted_at,
+            "can_score": may(request.user, Perm.EDIT_SCORES, assessment),
         },
     )
 
@@ -65,10 +61,7 @@ def _entry_form(*args, **kwargs):
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_subcriterion(request, pk, code):
-    assessment = assessment_for(request, pk)
-    member = _my_member(assessment, request.user)
-    if member is None:
-        raise PermissionDenied
+    assessment = assessment_for(request, pk, Perm.ASSESS)
     step = subcriterion_step(assessment, code)
     subcriterion, panel = step["subcriterion"], step["panel"]
     entry = (
@@ -78,12 +71,11 @@ def score_subcriterion(request, pk, code):
         .prefetch_related("files")
         .first()
     )
-    read_only = not assessment.is_open_for_scoring or member.submitted_at is not None
+    read_only = not may(request.user, Perm.EDIT_SCORES, assessment)
     form = _entry_form(request.POST or None, request.FILES or None, panel=panel, instance=entry)
     status = 200
     if request.method == "POST":
-        if read_only:
-            raise PermissionDenied
+        require(request.user, Perm.EDIT_SCORES, assessment)
         upload = form.cleaned_data.get("evidence_file") if form.is_valid() else None
         if upload:
             try:
@@ -104,19 +96,19 @@ def score_subcriterion(request, pk, code):
                     if upload:
                         evidence.attach(entry, upload, stored)
             except EditConflict:
-                messages.error(
+                current = Entry.objects.get(
+                    assessment=assessment, assessor=request.user, subcriterion=subcriterion
+                )
+                form = stale_form(
                     request,
+                    lambda data: _entry_form(data, panel=panel, instance=entry),
+                    current,
                     _(
                         "You changed this subcriterion in another window meanwhile. "
                         "Your text is kept below; check it and save again."
                     ),
                 )
-                data = request.POST.copy()
-                data["version"] = Entry.objects.get(
-                    assessment=assessment, assessor=request.user, subcriterion=subcriterion
-                ).version
-                form = _entry_form(data, panel=panel, instance=entry)
-                status = 409
+                status = CONFLICT
             except services.AssessmentError as error:
                 messages.error(request, str(error))
                 status = 400
@@ -143,15 +135,16 @@ def score_subcriterion(request, pk, code):
 
 @login_required
 def evidence_file(request, pk, file_pk):
-    assessment = assessment_for(request, pk)
     """Evidence is served only here, through the policy: the assessor, and after they submitted, whoever
     may manage the assessment; everyone else gets 404 (MEDIA_ROOT is never published)."""
-    found = get_object_or_404(
-        EvidenceFile.objects.select_related("entry"), pk=file_pk, entry__assessment=assessment
+    assessment = assessment_for(request, pk)
+    found = get_or_deny(
+        request.user,
+        Perm.DOWNLOAD_EVIDENCE,
+        EvidenceFile.objects.select_related("entry", "entry__assessment"),
+        pk=file_pk,
+        entry__assessment=assessment,
     )
-    found.entry.assessment = assessment
-    if not may(request.user, Perm.VIEW, found):
-        raise Http404
     try:
         handle = found.file.open("rb")
     except FileNotFoundError:
