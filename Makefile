@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install messages compilemessages run migrate lint bench bench-registry bench-assessment bench-grouping ci
+.PHONY: demo test test-fast install messages compilemessages run migrate lint bench bench-registry bench-assessment bench-grouping bench-load ci
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,15 @@ run: $(STAMP)
 test: $(STAMP) compilemessages
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# The inner loop: everything but the browser tests (marked `browser`); `make test` before pushing.
+test-fast: $(STAMP) compilemessages
+	$(BIN)/pytest -n 2 --dist loadfile -m "not browser"
+
+# ruff's rules, the formatter's layout and mypy (files and strictness in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Regenerate the English source catalogue and merge it into every language (then translate the .po files).
 messages: $(STAMP)
@@ -50,8 +57,15 @@ bench-registry: $(STAMP)
 bench-assessment: $(STAMP)
 	$(BIN)/python -m bench.assessment
 
+# realistic suite, 10 seeds per size (about 55 min); `make bench-grouping GROUPING_ARGS=--quick`
+# runs 3 seeds for 143 and 1,000 and one beyond (about 8 min)
 bench-grouping: $(STAMP)
-	$(BIN)/python -m bench.grouping.run
+	$(BIN)/python -m bench.grouping.run $(GROUPING_ARGS)
+
+# Key pages under load (wrk, gunicorn, PostgreSQL on 127.0.0.1; ~10 minutes with the data set).
+# BENCH_LOAD_ARGS: --quick, --reuse-db, --restart-db (see bench/load/__main__.py).
+bench-load: $(STAMP)
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 ci:
 	bash .ci/run

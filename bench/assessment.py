@@ -60,7 +60,8 @@ def main():
             response.get("Location"),
         )
     print(
-        f"PDF report, {assessment.consensus.count()} subcriteria, {assessment.members.count()} assessors, "
+        f"PDF report, {assessment.consensus.count()} subcriteria, "
+        f"{assessment.members.count()} assessors, "
         f"{len(response.content) // 1024} KB: median {statistics.median(timings):.2f} s, "
         f"min {min(timings):.2f} s, max {max(timings):.2f} s over {runs} runs (first run included)"
     )

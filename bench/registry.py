@@ -23,15 +23,14 @@ def main():
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
     call_command("migrate", verbosity=0)
+    from mreza.front.management.commands.load_demo import DATA_ROOT, REGISTRIES
     from mreza.registry.importing import plan_and_apply, read_path
-    from mreza.registry.management.commands.load_demo import DATA_ROOT, REGISTRIES
 
     started = time.perf_counter()
     for folder in REGISTRIES:  # the three real registries (BA, RS, BG) alongside the synthetic rows
         plan_and_apply(read_path(DATA_ROOT / folder), actor_label="bench")
-    print(
-        f"import of the real registries {', '.join(REGISTRIES)}: {time.perf_counter() - started:.1f} s"
-    )
+    seconds = time.perf_counter() - started
+    print(f"import of the real registries {', '.join(REGISTRIES)}: {seconds:.1f} s")
     started = time.perf_counter()
     call_command(
         "generate_scale_data", municipalities=n, users_per_municipality=5, seed=99, replace=True
@@ -39,7 +38,8 @@ def main():
     generate_seconds = time.perf_counter() - started
     client = Client(HTTP_HOST="127.0.0.1")
     print(
-        f"generate_scale_data --municipalities {n} --users-per-municipality 5: {generate_seconds:.1f} s"
+        f"generate_scale_data --municipalities {n} --users-per-municipality 5: "
+        f"{generate_seconds:.1f} s"
     )
     for label, url in [
         ("directory, first page", "/municipalities/"),
@@ -57,9 +57,8 @@ def main():
                 response = client.get(url)
                 timings.append(time.perf_counter() - t)
             assert response.status_code == 200
-        print(
-            f"{label:<24} median {statistics.median(timings) * 1000:7.1f} ms, {len(ctx.captured_queries)} queries"
-        )
+        median_ms = statistics.median(timings) * 1000
+        print(f"{label:<24} median {median_ms:7.1f} ms, {len(ctx.captured_queries)} queries")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Three registries in the browser: a Bulgarian coordinator in Bulgarian finds Smolyan by its Latin name
-and joins a grouping round of Bulgarian municipalities; a Serbian user sees names in the chosen script."""
+"""Three registries in the browser: a Bulgarian coordinator in Bulgarian finds Smolyan by its
+Latin name and joins a grouping round of Bulgarian municipalities; a Serbian user sees names in the
+chosen script."""
 
 import pytest
 from playwright.sync_api import expect

@@ -60,12 +60,16 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",  # background jobs: the backport of Django 6's django.tasks
+    "django_tasks_db",  # its database backend (queue in PostgreSQL, `manage.py db_worker`)
     "mreza.core",
     "mreza.accounts",
     "mreza.registry",
     "mreza.maps",
     "mreza.assessment",
     "mreza.networks",
+    # the top layer: cross-app pages (home, dashboard); nothing imports it
+    "mreza.front",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +120,15 @@ TEMPLATES = [
 VAR_DIR = Path(env("MREZA_VAR_DIR", str(BASE_DIR / "var")))
 DATABASE_URL = env("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections, checked before reuse: after a database restart a worker reconnects
+    # on its next request instead of failing on a dead connection (bench/load --restart-db).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -240,11 +252,26 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Background jobs (grouping runs): "thread" runs them in the web process (demo, small sites),
-# "worker" leaves them to `manage.py run_grouping_jobs`, "sync" runs them inside the request (tests).
+# Background jobs run on django-tasks (see docs/ARCHITECTURE.md, "Background jobs"); the queue is
+# the database (django-tasks-db). MREZA_JOBS says who works it off:
+#   "thread" — a worker thread in the web process (demo, small sites; no extra process),
+#   "worker" — a separate `manage.py db_worker` service (production, any number of machines),
+#   "sync"   — the immediate backend: the job runs inside the request (tests).
 MREZA_JOBS = env("MREZA_JOBS", "thread")
 if MREZA_JOBS not in ("thread", "worker", "sync"):
     raise ImproperlyConfigured("MREZA_JOBS must be thread, worker or sync")
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+# A running job writes a heartbeat this often (seconds); one silent for MREZA_JOB_STALE_AFTER
+# seconds has lost its worker and is queued again once, then marked failed (`recover_jobs`).
+MREZA_JOB_HEARTBEAT = env_int("MREZA_JOB_HEARTBEAT", 20)
+MREZA_JOB_STALE_AFTER = 180
+MREZA_JOB_ATTEMPTS = 2
+# The one schedule of periodic jobs: (management command, every N seconds). The embedded worker
+# ("thread") runs them itself; with "worker", cron or systemd timers run them (README).
+MREZA_PERIODIC_JOBS = [("recover_jobs", 300), ("clearsessions", 86400)]
 
 # An optional XYZ tile layer for maps; empty means fully offline outlines only.
 MREZA_MAP_TILE_URL = env("MREZA_MAP_TILE_URL", "")

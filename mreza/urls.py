@@ -9,8 +9,7 @@ from mreza.core import views as core_views
 admin.site.login = admin_login
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("dashboard/", core_views.dashboard, name="dashboard"),
+    path("", include("mreza.front.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path(
@@ -19,6 +18,7 @@ urlpatterns = [
         name="assessment_start",
     ),
     path("municipalities/", include("mreza.registry.urls")),
+    path("organisations/", include("mreza.registry.organisation_urls")),
     path("assessments/", include("mreza.assessment.urls")),
     path("networks/", include("mreza.networks.urls")),
     path("", include("mreza.accounts.urls")),

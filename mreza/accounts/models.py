@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mreza.core.audit import AuditedModel
+from mreza.core.roles import MunicipalRoleName, OrganisationRoleName
 
 
 class UserManager(BaseUserManager):
@@ -58,13 +59,7 @@ class User(AbstractUser):
 
 
 class MunicipalRole(AuditedModel):
-    class Role(models.TextChoices):
-        COORDINATOR = "coordinator", _("municipal coordinator")
-        ASSESSOR = "assessor", _("assessor")
-        ORT_MEMBER = "ort_member", _("development team (ORT) member")
-        TRAINING_CONTACT = "training_contact", _("training contact")
-        STAFF = "staff", _("municipal staff")
-        MANAGEMENT = "management", _("mayor or management")
+    Role = MunicipalRoleName  # the names live in core.roles, shared with the access policy
 
     user = models.ForeignKey(
         User, models.CASCADE, related_name="municipal_roles", verbose_name=_("user")
@@ -93,11 +88,7 @@ class MunicipalRole(AuditedModel):
 
 
 class OrganisationRole(AuditedModel):
-    class Role(models.TextChoices):
-        NETWORK_COORDINATOR = "network_coordinator", _("network coordinator")
-        TRAINING_COMMISSION = "training_commission", _("training commission member")
-        EXPERT = "expert", _("expert")
-        PLATFORM_ADMIN = "platform_admin", _("platform administrator")
+    Role = OrganisationRoleName
 
     user = models.ForeignKey(
         User, models.CASCADE, related_name="organisation_roles", verbose_name=_("user")

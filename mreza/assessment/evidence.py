@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from mreza.assessment.models import EvidenceFile
+
 # name ending -> the kind of content it must have
 ALLOWED = {
     "pdf": "pdf",
@@ -133,8 +135,6 @@ def removed_on_failure():
 
 def attach(entry, upload, stored):
     """Store the file and its row; the stored file is added to `stored` (see removed_on_failure)."""
-    from mreza.assessment.models import EvidenceFile
-
     evidence = EvidenceFile(entry=entry, name=upload.name[:200])
     evidence.file.save(upload.name, upload, save=False)
     stored.append((evidence.file.storage, evidence.file.name))

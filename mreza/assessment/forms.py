@@ -10,7 +10,7 @@ from mreza.assessment.models import (
     ImprovementAction,
     LearningProfile,
 )
-from mreza.assessment.texts import localized
+from mreza.core.texts import localized
 from mreza.core.validators import guard_text_fields
 
 TEXT_LIMIT = 5000

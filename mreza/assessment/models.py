@@ -3,8 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mreza.assessment.texts import localized
 from mreza.core.audit import AuditedModel
+from mreza.core.roles import GroupRoleName
+from mreza.core.texts import localized
 
 
 class Framework(AuditedModel):
@@ -152,10 +153,7 @@ class Assessment(AuditedModel):
 
 
 class GroupMember(AuditedModel):
-    class Role(models.TextChoices):
-        LEADER = "leader", _("group leader")
-        ADMINISTRATOR = "administrator", _("assessment administrator")
-        ASSESSOR = "assessor", _("assessor")
+    Role = GroupRoleName  # core.roles, shared with the access policy
 
     assessment = models.ForeignKey(
         Assessment, models.CASCADE, related_name="members", verbose_name=_("self-assessment")

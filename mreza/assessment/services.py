@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mreza.assessment import scoring
-from mreza.assessment.frameworks.schema import KNOWN_LANGUAGES, iter_subcriteria, load_framework
+from mreza.assessment.frameworks.schema import (
+    KNOWN_LANGUAGES,
+    iter_subcriteria,
+    load_framework,
+    shipped_framework_paths,
+)
 from mreza.assessment.models import (
     Assessment,
     Consensus,
@@ -20,7 +25,7 @@ from mreza.assessment.models import (
     LearningProfile,
     Subcriterion,
 )
-from mreza.core.versioning import save_or_create_versioned
+from mreza.core.versioning import save_or_create_versioned, save_versioned
 
 MAX_GROUP_SIZE = 15
 RECOMMENDED_GROUP_SIZE = 12
@@ -128,8 +133,6 @@ def install_framework(path_or_text):
 
 
 def install_shipped_frameworks():
-    from mreza.assessment.frameworks.schema import shipped_framework_paths
-
     return [install_framework(path)[0] for path in shipped_framework_paths()]
 
 
@@ -336,4 +339,25 @@ def ensure_profile(assessment):
             needs=proposal["needs"],
             strengths=proposal["strengths"],
         )
+    return profile
+
+
+# ---------------------------------------------------------------- improvement plan and profile
+
+
+def save_action(assessment, action, fields, expected_version):
+    """Create an improvement action of `assessment`, or save the edited `fields` of an existing
+    one under optimistic locking (EditConflict when someone saved it meanwhile)."""
+    if action.pk is None:
+        action.assessment = assessment
+        action.save()
+        return action
+    save_versioned(action, list(fields), expected_version)
+    return action
+
+
+def save_profile(profile, needs, strengths, sharing, expected_version):
+    """Save the municipality's choice of needs, offers and sharing under optimistic locking."""
+    profile.needs, profile.strengths, profile.sharing = needs, strengths, sharing
+    save_versioned(profile, ["needs", "strengths", "sharing"], expected_version)
     return profile

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from mreza.core.access import audit_entries_visible_to
 from mreza.core.models import AuditEntry
 
 
@@ -12,8 +13,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # the same policy as the audit pages: an assessor's unsubmitted scores stay hidden here too
-        from mreza.core.access import audit_entries_visible_to
-
         return audit_entries_visible_to(request.user, super().get_queryset(request))
 
     # The trail is evidence: nobody edits or deletes it, administrators included.

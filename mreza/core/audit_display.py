@@ -14,15 +14,15 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from mreza.core.roles import MunicipalRoleName, OrganisationRoleName
+
 SHOWN_CHARS = 300
 EMPTY = "—"
 
 
 def _role_labels():
     """Invitation.role holds a municipal or an organisation role without declaring choices."""
-    from mreza.accounts.models import MunicipalRole, OrganisationRole
-
-    return {**dict(MunicipalRole.Role.choices), **dict(OrganisationRole.Role.choices)}
+    return {**dict(MunicipalRoleName.choices), **dict(OrganisationRoleName.choices)}
 
 
 # (app label, model, field) -> labels, for stored codes whose field declares no choices

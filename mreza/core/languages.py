@@ -6,6 +6,7 @@ Herzegovina: the browser asks for ``sr-BA`` (``sr-Cyrl-BA``, ``sr-Latn-BA``), or
 for a municipality in BA.
 """
 
+from django.conf import settings
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -38,10 +39,9 @@ def browser_language(accept_language):
 
 
 def works_in_ijekavian_country(user):
-    from mreza.accounts.models import MunicipalRole
-
-    return MunicipalRole.objects.filter(
-        user=user, municipality__country__code__in=[c.upper() for c in IJEKAVIAN_COUNTRIES]
+    # through the user's reverse relation: core does not import accounts (the layering)
+    return user.municipal_roles.filter(
+        municipality__country__code__in=[c.upper() for c in IJEKAVIAN_COUNTRIES]
     ).exists()
 
 
@@ -51,8 +51,6 @@ def request_language(request, current):
     ``current`` is what LocaleMiddleware chose. A signed-in user's saved language wins, then the language
     cookie (both explicit); otherwise the browser's, made ijekavian where the reader is in BA.
     """
-    from django.conf import settings
-
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.language:
         return user.language

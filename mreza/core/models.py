@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mreza.core.audit_display import present
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
@@ -40,6 +42,4 @@ class AuditEntry(models.Model):
     def readable_changes(self):
         """(field label in the reader's language, old, new) for each change, as people read them.
         For a list, use core.audit_display.present(), which loads related names in bulk."""
-        from mreza.core.audit_display import present
-
         return present([self])[0].rows

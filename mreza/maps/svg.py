@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "DEFAULT_LABELS",
@@ -209,13 +210,15 @@ def available_countries() -> dict[str, str]:
     return {iso: c.name for iso, c in sorted(_countries().items())}
 
 
-def _clip(ring: Sequence[tuple[float, float]], x0: float, y0: float, x1: float, y1: float):
+def _clip(
+    ring: Sequence[tuple[float, float]], x0: float, y0: float, x1: float, y1: float
+) -> list[tuple[float, float]]:
     """Sutherland–Hodgman against an axis-aligned rectangle (open ring in, open ring out)."""
     pts = list(ring[:-1]) if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
     for axis, bound, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
         if not pts:
             break
-        out = []
+        out: list[tuple[float, float]] = []
         prev = pts[-1]
         prev_in = (prev[axis] >= bound) if keep_above else (prev[axis] <= bound)
         for cur in pts:
@@ -268,7 +271,7 @@ def _country_path(iso: str, proj: Projection) -> str:
 # ------------------------------------------------------------------------------ points
 
 
-def _valid_coord(point: Mapping) -> tuple[float, float] | None:
+def _valid_coord(point: Mapping[str, Any]) -> tuple[float, float] | None:
     try:
         lat, lon = float(point["lat"]), float(point["lon"])
     except (KeyError, TypeError, ValueError):
@@ -278,7 +281,7 @@ def _valid_coord(point: Mapping) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _size(point: Mapping) -> float:
+def _size(point: Mapping[str, Any]) -> float:
     try:
         v = float(point.get("size") or 0)
     except (TypeError, ValueError):
@@ -290,7 +293,7 @@ def _size(point: Mapping) -> float:
 
 
 def render_map(
-    points: Iterable[Mapping],
+    points: Iterable[Mapping[str, Any]],
     *,
     countries: Sequence[str] | str = ("BA",),
     width: int = 800,
@@ -382,16 +385,16 @@ def render_map(
         title = f"<title>{esc(label)}</title>" if label not in (None, "") else ""
         circle = f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(r)}"'
         circle += f" {_HIGHLIGHT}/>" if is_hl else "/>"
-        attrs = f'class="{" ".join(classes)}"'
+        point_attrs = f'class="{" ".join(classes)}"'
         if pid is not None:
-            attrs += f' data-id="{esc(pid)}"'
+            point_attrs += f' data-id="{esc(pid)}"'
         if is_hl:
-            attrs += ' aria-current="true"'
+            point_attrs += ' aria-current="true"'
         url = _safe_url(point.get("url"))
         if url:
-            markup = f'<a href="{esc(url)}" {attrs}>{title}{circle}</a>'
+            markup = f'<a href="{esc(url)}" {point_attrs}>{title}{circle}</a>'
         else:
-            markup = f"<g {attrs}>{title}{circle}</g>"
+            markup = f"<g {point_attrs}>{title}{circle}</g>"
         if is_hl:
             top.append(markup)
         else:

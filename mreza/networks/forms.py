@@ -3,7 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mreza.assessment.models import Framework, Subcriterion
-from mreza.assessment.texts import localized
+from mreza.core.texts import localized
 from mreza.registry.models import Country, Organisation, Region
 
 DISTANCE_CHOICES = [

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from mreza.core import exports, safefiles
 from mreza.core.audit import acting_as
+from mreza.registry import choices
 from mreza.registry.models import (
     Country,
     Membership,
@@ -388,6 +389,8 @@ def plan_and_apply(tables, dry_run=False, actor_label="import_registry", user=No
             raise RegistryImportError(problems)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            choices.changed(choices.REGIONS, choices.MUNICIPALITIES)  # bulk writes send no signals
     return plan
 
 

@@ -8,12 +8,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mreza.core.access import Perm, audit_entries_visible_to, get_or_deny, may, require_admin
+from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
+from mreza.core.access import Perm, audit_entries_visible_to, get_or_deny, may, require
+from mreza.core.conflicts import conflict_response, stale_form
 from mreza.core.models import AuditEntry
 from mreza.core.versioning import EditConflict, save_versioned
 from mreza.maps import available_countries, render_map
+from mreza.registry import choices
 from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
 from mreza.registry.models import Country, Membership, Municipality
+from mreza.registry.sections import profile_context
 from mreza.registry.templatetags.places import place_name
 
 PAGE_SIZE = 50
@@ -22,17 +26,36 @@ PAGE_SIZE = 50
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     municipalities = Municipality.objects.for_directory().order_by("name", "id")
+    filters = {}
     if form.is_bound and form.is_valid():
         municipalities = form.filter(municipalities)
-    page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "population_total": municipalities.population_total() if page.paginator.count else None,
-    }
+        filters = form.cleaned_data
+    count, population_total = _directory_totals(municipalities, filters)
+    paginator = Paginator(municipalities, PAGE_SIZE)
+    paginator.count = count  # known already: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "population_total": population_total}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "registry/_directory_results.html", context)
     return render(request, "registry/directory.html", context)
+
+
+def _directory_totals(municipalities, filters):
+    """How many units match and their population; cached per filter (not per free-text search,
+    whose values are unbounded) until the registry changes."""
+
+    def build():
+        count = municipalities.count()
+        return count, municipalities.population_total() if count else None
+
+    if filters.get("q"):
+        return build()
+    key = ",".join(
+        f"{name}={getattr(value, 'code', value)}"
+        for name, value in sorted(filters.items())
+        if value not in (None, "")
+    )
+    return choices.cached(choices.MUNICIPALITIES, "directory-totals", build, key)
 
 
 def _municipality(request, code, perm=Perm.VIEW):
@@ -51,21 +74,9 @@ def profile(request, code):
     )
     parts = list(municipality.parts.order_by("name").only("code", "name"))
     point = _map_point(municipality)
-    from mreza.assessment.models import Assessment, LearningProfile
-    from mreza.core.access import assessments_visible_to, profiles_visible_to
-
-    assessments = (
-        assessments_visible_to(request.user, Assessment.objects.filter(municipality=municipality))
-        if request.user.is_authenticated
-        else []
-    )
-    profiles = profiles_visible_to(
-        request.user,
-        LearningProfile.objects.filter(municipality=municipality).select_related("assessment"),
-    )
     context = {
-        "assessments": assessments,
-        "profiles": profiles,
+        # the self-assessments and profiles: added by the assessment app (registry.sections)
+        **profile_context(request, municipality),
         "municipality": municipality,
         "memberships": memberships,
         "parts": parts,
@@ -121,8 +132,6 @@ def _render_map(points, country_code, *, title, **options):
 def _home_country(user, codes):
     """The country of the user's first municipality or organisation, else BA (if it is on offer)."""
     if user.is_authenticated:
-        from mreza.accounts.models import MunicipalRole, OrganisationRole
-
         mine = (
             MunicipalRole.objects.filter(user=user)
             .order_by("pk")
@@ -138,17 +147,10 @@ def _home_country(user, codes):
     return "BA" if "BA" in codes or not codes else codes[0]
 
 
-def map_view(request):
-    countries = list(
-        Country.objects.filter(municipalities__isnull=False).distinct().order_by("code")
-    )
-    codes = [c.code for c in countries]
-    selected = (request.GET.get("country") or "").upper()
-    if selected not in codes:
-        selected = _home_country(request.user, codes)
-    country = next((c for c in countries if c.code == selected), None)
+def _country_map(country):
+    """The rendered map of one country and the units it cannot place (cached until a change)."""
     rows = (
-        Municipality.objects.filter(country__code=selected)
+        Municipality.objects.filter(country=country)
         .only("code", "name", "type", "latitude", "longitude", "population", "country_id")
         .order_by("name")
     )
@@ -161,17 +163,30 @@ def map_view(request):
             continue
         point["label"] = label
         points.append(point)
-    svg = _render_map(points, selected, width=900, title=_("Map of municipalities"))
+    svg = _render_map(points, country.code, width=900, title=_("Map of municipalities"))
+    return {"svg": svg, "count": len(points), "unplaced": unplaced}
+
+
+def map_view(request):
+    codes = choices.map_countries()
+    countries = list(Country.objects.filter(code__in=codes).order_by("code"))
+    selected = (request.GET.get("country") or "").upper()
+    if selected not in codes:
+        selected = _home_country(request.user, codes)
+    country = next((c for c in countries if c.code == selected), None)
+    drawn = (
+        choices.cached(choices.MUNICIPALITIES, "map", lambda: _country_map(country), selected)
+        if country
+        else {"svg": "", "count": 0, "unplaced": []}
+    )
     return render(
         request,
         "registry/map.html",
         {
             "countries": countries,
             "selected": selected,
-            "svg": svg,
-            "count": len(points),
             "types": Municipality.Type.choices,
-            "unplaced": unplaced,
+            **drawn,
         },
     )
 
@@ -202,7 +217,7 @@ DATA_QUALITY_COLUMNS = [
 @login_required
 def data_quality(request):
     """For administrators: how many values are missing, per country and column (nothing is invented)."""
-    require_admin(request.user)
+    require(request.user, Perm.ADMINISTER)
     aggregates = {"units": Count("id")} | {
         f"missing_{key}": Count("id", filter=condition)
         for key, _label, condition in DATA_QUALITY_COLUMNS
@@ -234,8 +249,6 @@ def data_quality(request):
 
 @login_required
 def people(request, code):
-    from mreza.accounts.models import Invitation, MunicipalRole
-
     municipality = _municipality(request, code, Perm.VIEW_PEOPLE)
     roles = (
         MunicipalRole.objects.filter(municipality=municipality)
@@ -285,26 +298,20 @@ def edit(request, code):
                     form.instance, ["website", "description"], form.cleaned_data["version"]
                 )
             except EditConflict:
-                messages.error(
+                fresh = Municipality.objects.get(pk=municipality.pk)
+                form = stale_form(
                     request,
+                    lambda data: MunicipalityForm(data, instance=fresh),
+                    fresh,
                     _(
                         "Someone else saved this page while you were editing it. Your text is kept below; "
                         "compare it with the current version and save again."
                     ),
                 )
-                fresh = Municipality.objects.get(pk=municipality.pk)
-                data = request.POST.copy()
-                data["version"] = fresh.version
-                form = MunicipalityForm(data, instance=fresh)
-                return render(
+                return conflict_response(
                     request,
                     "registry/edit.html",
-                    {
-                        "municipality": fresh,
-                        "form": form,
-                        "conflict": True,
-                    },
-                    status=409,
+                    {"municipality": fresh, "form": form, "conflict": True},
                 )
             messages.success(request, _("Saved."))
             return redirect("registry:profile", code=municipality.code)

@@ -53,7 +53,12 @@ _SENTENCE_END = ".!?…:\n"
 
 
 def _is_caps_word(word: str | None) -> bool:
-    return bool(word) and len(word) > 1 and word.isupper() and not ROMAN_NUMERAL_RE.fullmatch(word)
+    return (
+        word is not None
+        and len(word) > 1
+        and word.isupper()
+        and not ROMAN_NUMERAL_RE.fullmatch(word)
+    )
 
 
 def _starts_sentence(text: str, position: int) -> bool:

@@ -427,7 +427,8 @@ def test_property_radar_always_valid_xml(axes):
 
 
 def test_weasyprint_renders_both_charts(caf_bars):
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint  # pinned in requirements.txt: a missing install must fail, not skip
+
     items, previous = caf_bars
     html = (
         '<!doctype html><html><head><meta charset="utf-8"></head><body>'

@@ -1,4 +1,5 @@
-"""Evidence files on an assessor's score: upload, who may download, refused kinds, no orphan files."""
+"""Evidence files on an assessor's score: upload, who may download, refused kinds, no orphan
+files."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,7 +71,8 @@ def test_who_may_download_evidence(world, assessment, client, media):
     assert mine["Content-Disposition"].startswith("attachment")
     assert mine["Content-Type"] == "application/octet-stream"
 
-    # before bob submits: nobody else, not the coordinator, not another assessor, not another municipality
+    # before bob submits: nobody else, not the coordinator, not another assessor,
+    # not another municipality
     assert _download(client, world.alice, assessment).status_code == 404
     assert _download(client, eve, assessment).status_code == 404
     assert _download(client, world.charlie, assessment).status_code == 404

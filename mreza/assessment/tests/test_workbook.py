@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -18,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from mreza.assessment import workbook as wbk
 from mreza.assessment.frameworks.schema import FRAMEWORKS_DIR, iter_subcriteria, load_framework
 from mreza.assessment.workbook import WorkbookError, build_workbook, parse_workbook
+from mreza.assessment.workbook import common as wbk
 
 LABELS = {
     "sheet": "Scores",
@@ -784,8 +785,28 @@ def test_property_maturity_round_trip(levels):
 # --------------------------------------------------------------------------- LibreOffice
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def soffice_or_skip(environ=os.environ) -> str:
+    """LibreOffice's binary; without it, skip, or fail in CI (``CI`` set: .ci/run installs it)."""
+    path = shutil.which("soffice")
+    if path:
+        return path
+    if environ.get("CI"):
+        pytest.fail(
+            "LibreOffice (soffice) is missing in CI: .ci/run installs libreoffice-calc-nogui"
+        )
+    pytest.skip("LibreOffice (soffice) not installed; apt-get install libreoffice-calc-nogui")
+
+
+def test_missing_libreoffice_fails_in_ci(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(pytest.fail.Exception, match="missing in CI"):
+        soffice_or_skip({"CI": "1"})
+    with pytest.raises(pytest.skip.Exception):
+        soffice_or_skip({})
+
+
 def test_libreoffice_resave_round_trip(tmp_path: Path):
+    soffice = soffice_or_skip()
     rows = rows_for("classic")
     for i, row in enumerate(rows):
         row["existing"] = {"score": i * 3, "strengths": f"s{i}"}
@@ -795,7 +816,7 @@ def test_libreoffice_resave_round_trip(tmp_path: Path):
     out = tmp_path / "out"
     subprocess.run(
         [
-            "soffice",
+            soffice,
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--convert-to",

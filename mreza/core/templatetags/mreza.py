@@ -2,6 +2,7 @@ from django import template
 from django.utils import translation
 
 from mreza.core.context_processors import reader_script
+from mreza.core.texts import localized as pick
 from mreza.text import bg_to_lat, detect_script, to_script
 
 register = template.Library()
@@ -40,8 +41,6 @@ def query_replace(context, **changes):
 @register.filter
 def localized(value):
     """A framework text ({en, bs, hr, sr, bg}) in the reader's language."""
-    from mreza.assessment.texts import localized as pick
-
     return pick(value)
 
 

@@ -1,5 +1,5 @@
-"""The audit trail shows an entry only to someone who may see the record it describes, in its current
-state, through the access policy; and it shows entries as people read them."""
+"""The audit trail shows an entry only to someone who may see the record it describes, in its
+current state, through the access policy; and it shows entries as people read them."""
 
 import datetime
 
@@ -36,8 +36,9 @@ def test_every_audited_model_has_exactly_one_audit_visibility_rule():
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_audited_model_per_persona(world, persona):
-    """Records of A's kinds: A's coordinator and administrators; records of no municipality: administrators.
-    (Records whose visibility depends on their state are tested with real data below.)"""
+    """Records of A's kinds: A's coordinator and administrators; records of no municipality:
+    administrators. (Records whose visibility depends on their state are tested with real data
+    below.)"""
     scope, restricted, _unscoped = audit_kinds()
     user = getattr(world, persona)
     for model in audited_models():
@@ -71,7 +72,8 @@ def _entry_entries(assessment, assessor):
 
 @pytest.fixture
 def scored(world, caf):
-    """An assessment of A: alice administrator (and A's coordinator), bob assessor with a draft score."""
+    """An assessment of A: alice administrator (and A's coordinator), bob assessor with a draft
+    score."""
     from mreza.accounts.models import User
     from mreza.assessment import services
     from mreza.assessment.models import Subcriterion

@@ -144,8 +144,8 @@ def test_plan_xlsx_has_no_formula(world, hostile_assessment, client):
 
 
 def test_scoring_workbook_uses_the_same_guard(world, assessment, client):  # noqa: F811
-    from mreza.assessment import workbook_build
     from mreza.assessment.models import Entry
+    from mreza.assessment.workbook import builder as workbook_build
 
     assert workbook_build.exports is exports
     score_all(assessment, world.bob, 30, submit=False)

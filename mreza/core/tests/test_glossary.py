@@ -1,8 +1,9 @@
 """One term per concept per language: the catalogues and framework texts follow docs/glossary/.
 
 Each glossary names, per concept, the one term translators use and the variants they must not use
-(regular expressions, matched at the start of a word). This test reads every translation (msgstr) and
-every framework text of the language and reports each forbidden variant with the text it occurs in.
+(regular expressions, matched at the start of a word). This test reads every translation (msgstr)
+and every framework text of the language and reports each forbidden variant with the text it
+occurs in.
 """
 
 import re
@@ -48,7 +49,8 @@ def forbidden_patterns(glossary):
 
 
 def violations(glossary, texts):
-    """(concept, the one term, the variant found, the text) for each forbidden variant in ``texts``."""
+    """(concept, the one term, the variant found, the text) for each forbidden variant in
+    ``texts``."""
     found = []
     patterns = forbidden_patterns(glossary)
     for text in texts:
@@ -69,7 +71,8 @@ def catalogue_texts(glossary):
 
 
 def framework_texts(key):
-    """Every string stored under ``key`` in the framework files (names, descriptions, examples, bands …)."""
+    """Every string stored under ``key`` in the framework files (names, descriptions, examples,
+    bands …)."""
 
     def walk(node):
         if isinstance(node, dict):

@@ -1,4 +1,5 @@
-"""Dates and numbers in the reader's locale, Serbian in the reader's script and variant (issue 7, items 18 and 20)."""
+"""Dates and numbers in the reader's locale, Serbian in the reader's script and variant (issue 7,
+items 18 and 20)."""
 
 import datetime
 
@@ -22,7 +23,8 @@ EXPECTED = {
 }
 
 TEMPLATE = Template(
-    '{% load humanize %}{{ d|date:"SHORT_DATE_FORMAT" }}|{{ d|date:"DATE_FORMAT" }}|{{ n|floatformat:1 }}'
+    '{% load humanize %}{{ d|date:"SHORT_DATE_FORMAT" }}|{{ d|date:"DATE_FORMAT" }}'
+    "|{{ n|floatformat:1 }}"
     "|{{ p|intcomma }}"
 )
 
@@ -127,7 +129,8 @@ def test_a_cookie_choice_of_ekavian_is_kept_in_bosnia(client, db):
 
 
 def test_users_of_bosnian_municipalities_get_ijekavian_serbian(client, world):
-    # alice works for a municipality in BA and has not chosen a language: her browser only says "Serbian".
+    # alice works for a municipality in BA and has not chosen a language: her browser only says
+    # "Serbian".
     client.force_login(world.alice)
     assert (
         client.get("/municipalities/", HTTP_ACCEPT_LANGUAGE="sr")["Content-Language"]
@@ -199,7 +202,7 @@ def test_reader_script(language, script):
     ],
 )
 def test_framework_texts_for_every_serbian_variant(language, expected):
-    from mreza.assessment.texts import localized
+    from mreza.core.texts import localized
 
     text = {"en": "Framework", "bs": "Okvir bs", "sr": "Оквир"}
     with translation.override(language):

@@ -1,4 +1,5 @@
-"""Issue 7 item 6: lengths limited everywhere, no direction marks in web addresses, no control characters."""
+"""Issue 7 item 6: lengths limited everywhere, no direction marks in web addresses, no control
+characters."""
 
 import datetime
 

@@ -119,7 +119,8 @@ def test_serbian_latin_is_the_transliteration_of_cyrillic(cyrillic_dir, latin_di
     assert not differing, differing[:10]
 
 
-# Ekavian words (and stems) that ijekavian writes with the yat reflex (где → гдје, оцена → оцјена, …).
+# Ekavian words (and stems) that ijekavian writes with the yat reflex
+# (где → гдје, оцена → оцјена, …).
 EKAVIAN_WORDS = re.compile(
     r"(?<!\w)(?:где|овде|негде|део|делова|две|обе|после|пре|најпре|реч|речи|место|места|време|дете|мера|мере|меру"
     r"|цео|сме|смеју|хтео|недеља|север\w*|предлог\w*|оцен[аеиу]\w*|оцењ\w*|процен\w*|процењ\w*|самопроцен\w*"
@@ -148,7 +149,8 @@ def test_ijekavian_catalogue_has_no_ekavian_words(catalogue):
     from mreza.text import lat_to_cyr
 
     po = polib.pofile(str(ROOT / "locale" / catalogue / "LC_MESSAGES" / "django.po"))
-    # Django's own texts, transliterated into the Latin catalogue by derive_serbian_latin, are not ours to fix.
+    # Django's own texts, transliterated into the Latin catalogue by derive_serbian_latin, are not
+    # ours to fix.
     ours = [e for e in po if not e.obsolete and not (e.tcomment or "").startswith("Django's own")]
     texts = [t for e in ours for t in [e.msgstr, *e.msgstr_plural.values()] if t]
     if "Latn" in catalogue:
@@ -170,7 +172,8 @@ def test_ekavian_and_ijekavian_differ_where_the_yat_reflex_applies():
 
 
 def test_latin_ijekavian_readers_get_djangos_own_texts_in_latin():
-    # gettext falls back from sr_Latn-ijekavsk to Django's Cyrillic sr; derive_serbian_latin adds them in Latin.
+    # gettext falls back from sr_Latn-ijekavsk to Django's Cyrillic sr; derive_serbian_latin adds
+    # them in Latin.
     with translation.override("sr-latn-ijekavsk"):
         assert translation.gettext("This field is required.") == "Ovo polje se mora popuniti."
         assert translation.ngettext("%(num)d minute", "%(num)d minutes", 5) == "%(num)d minuta"

@@ -6,7 +6,8 @@ from mreza.accounts.models import MunicipalRole, User
 from mreza.assessment.models import Assessment, LearningProfile
 from mreza.registry.models import Membership
 
-# Ten municipalities around Banja Luka and Tuzla that all want to learn in 6.1; some are strong in 3.2.
+# Ten municipalities around Banja Luka and Tuzla that all want to learn in 6.1; some are strong
+# in 3.2.
 PLACES = [
     ("N-1", 44.77, 17.19),
     ("N-2", 44.90, 17.30),
@@ -23,7 +24,8 @@ PLACES = [
 
 @pytest.fixture
 def grouping_world(world, caf):
-    """Alice's municipality A plus ten others, all with shared CAF profiles, all members of dana's association."""
+    """Alice's municipality A plus ten others, all with shared CAF profiles, all members of dana's
+    association."""
     municipalities = [world.a] + [
         world.municipality(code, f"Mjesto {code}", latitude=lat, longitude=lon)
         for code, lat, lon in PLACES

@@ -84,7 +84,8 @@ def test_hostile_xlsx_is_refused_cleanly(world, tmp_path, xlsx_corpus, name):
 
 
 def test_zip_bomb_is_refused_fast_and_small(world, tmp_path, xlsx_corpus):
-    """A sheet of 1 GB (hostile.BOMB_BYTES in the report's measurement; 256 MB here) is never inflated."""
+    """A sheet of 1 GB (hostile.BOMB_BYTES in the report's measurement; 256 MB here) is never
+    inflated."""
     path = tmp_path / "municipalities.xlsx"
     path.write_bytes(xlsx_corpus["zip_bomb"])
     assert path.stat().st_size < 5 * 1024 * 1024
@@ -175,7 +176,8 @@ def test_hostile_csv_is_refused_cleanly(world, tmp_path, name):
 
 
 def test_the_good_row_alone_imports(world, tmp_path):
-    """The cases above differ from a file that imports (so each refusal is the hostile value's doing)."""
+    """The cases above differ from a file that imports (so each refusal is the hostile value's
+    doing)."""
     path = tmp_path / "municipalities.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")
     call_command("import_registry", str(path), stdout=io.StringIO())
@@ -194,7 +196,8 @@ def test_xlsx_numbers_nan_inf_and_long_cells(world, tmp_path):
             for col, name in zip("ABCDEFGHIJ", HEADER.strip().split(","), strict=True)
         )
         + b"</row>"
-        + b'<row r="2"><c r="A2" t="inlineStr"><is><t>T-X</t></is></c><c r="B2" t="inlineStr"><is><t>BA</t>'
+        + b'<row r="2"><c r="A2" t="inlineStr"><is><t>T-X</t></is></c>'
+        b'<c r="B2" t="inlineStr"><is><t>BA</t>'
         b'</is></c><c r="C2" t="inlineStr"><is><t>T-RS</t></is></c><c r="D2" t="inlineStr"><is><t>'
         + b"L"
         * 140_000

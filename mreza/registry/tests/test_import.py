@@ -111,7 +111,8 @@ def test_unknown_region_refuses_everything(world, tmp_path):
         tmp_path,
         "municipalities.csv",
         HEADER
-        + "G1,BA,T-RS,Good,municipality,1,2013,44,17\nG2,BA,NOWHERE,Bad,municipality,1,2013,44,17\n",
+        + "G1,BA,T-RS,Good,municipality,1,2013,44,17\n"
+        + "G2,BA,NOWHERE,Bad,municipality,1,2013,44,17\n",
     )
     assert_refused(path, "row 3", "Unknown region NOWHERE")
     assert not Municipality.objects.filter(code="G1").exists()

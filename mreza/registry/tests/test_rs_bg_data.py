@@ -239,7 +239,10 @@ def test_import_loads_three_countries_and_a_reimport_changes_nothing(db):
     assert dict(Municipality.objects.values_list("code", "pk")) == ids
 
 
-HEADER = "code,country,region_code,name,type,population,census_year,population_kind,population_date,population_source\n"
+HEADER = (
+    "code,country,region_code,name,type,population,census_year,"
+    "population_kind,population_date,population_source\n"
+)
 
 
 def _import(tmp_path, body, header=HEADER):

@@ -199,9 +199,8 @@ def test_missing_translation_is_reported_with_exact_place():
     err = assert_error(
         text, "criteria[2].subcriteria[1].title.bg", "missing translation", "C3S2 title"
     )
-    assert str(err) == (
-        f"criteria[2].subcriteria[1].title.bg: missing translation (line {line_of(text, 'C3S2 title')})"
-    )
+    line = line_of(text, "C3S2 title")
+    assert str(err) == f"criteria[2].subcriteria[1].title.bg: missing translation (line {line})"
 
 
 def test_missing_translation_in_example_and_band():
@@ -486,7 +485,8 @@ def test_dimensions_only_for_fine_tuned():
         BASE,
         "    name: {en: Outcome, sr: Исход, bg: Изход}\n",
         "    name: {en: Outcome, sr: Исход, bg: Изход}\n"
-        "    dimensions:\n      - code: trends\n        name: {en: Trends, sr: Трендови, bg: Тенденции}\n",
+        "    dimensions:\n      - code: trends\n"
+        "        name: {en: Trends, sr: Трендови, bg: Тенденции}\n",
     )
     assert_error(
         text, "panels[1].dimensions", "only used with method fine_tuned", "    dimensions:"

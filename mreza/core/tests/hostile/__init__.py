@@ -21,7 +21,8 @@ def first_sheet(content):
 
 
 def replace_member(content, member, data=None, *, writer=None, zip64=False):
-    """A copy of the ZIP archive *content* with *member* replaced by *data* (or streamed by *writer*)."""
+    """A copy of the ZIP archive *content* with *member* replaced by *data* (or streamed by
+    *writer*)."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(content)) as source,
@@ -41,7 +42,8 @@ def replace_member(content, member, data=None, *, writer=None, zip64=False):
 
 
 def zip_bomb(content, size=BOMB_BYTES):
-    """*content* whose first sheet is one cell holding *size* bytes of "0" (streamed: memory stays low)."""
+    """*content* whose first sheet is one cell holding *size* bytes of "0" (streamed: memory
+    stays low)."""
 
     def write(stream):
         stream.write(

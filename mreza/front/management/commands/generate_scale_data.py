@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from mreza.accounts.models import MunicipalRole, User
+from mreza.assessment import demo
+from mreza.assessment.services import install_shipped_frameworks
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
 from mreza.text import search_key
 
@@ -190,9 +192,6 @@ class Command(BaseCommand):
         )
 
     def _assessments(self, municipalities, share, assessors, seed):
-        from mreza.assessment import demo
-        from mreza.assessment.services import install_shipped_frameworks
-
         caf = next(f for f in install_shipped_frameworks() if f.code == "caf2020")
         rng = random.Random(seed * 7919)
         chosen = [m for m in municipalities if rng.random() < share]

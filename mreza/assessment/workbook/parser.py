@@ -1,4 +1,4 @@
-"""Reading an uploaded scoring workbook (see ``workbook.py`` for the API).
+"""Reading an uploaded scoring workbook (the API is in the package, ``__init__.py``).
 
 All problems are collected and raised together as one :class:`WorkbookError`;
 nothing is returned unless the whole workbook is acceptable.
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from mreza.core import safefiles
 
-from .workbook import (
+from .common import (
     CODE_CHANGED,
     DONT_KNOW_INVALID,
     DONT_KNOW_NOT_ALLOWED,

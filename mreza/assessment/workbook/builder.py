@@ -1,4 +1,4 @@
-"""Building the offline scoring workbook (see ``workbook.py`` for the API).
+"""Building the offline scoring workbook (the API is in the package, ``__init__.py``).
 
 ``spec`` = ``{"meta": {...}, "labels": {...}, "rows": [...]}``:
 
@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from mreza.core import exports
 
-from .workbook import (
+from .common import (
     APPLIES_TO,
     DONT_KNOW_PROMPT,
     ERROR_TITLE,

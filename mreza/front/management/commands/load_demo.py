@@ -13,7 +13,8 @@ from mreza.core.audit import acting_as
 from mreza.registry.importing import plan_and_apply, read_path
 from mreza.registry.models import Country, Municipality, Organisation
 
-DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
+# the shipped registries belong to the registry app (mreza/registry/data)
+DATA_ROOT = Path(__file__).resolve().parents[3] / "registry" / "data"
 DATA_DIR = DATA_ROOT / "ba"
 # The real registries, in this order: Bosnia and Herzegovina, Serbia, Bulgaria.
 REGISTRIES = ("ba", "rs", "bg")

@@ -1,4 +1,5 @@
-"""Framework texts in the reader's language (Serbian Latin derived from Cyrillic)."""
+"""Texts stored in several languages ({en, bs, hr, sr, bg}), shown in the reader's language (Serbian Latin
+derived from Cyrillic). Framework texts use it, and so will every app that stores such texts."""
 
 from django.utils import translation
 
