@@ -57,8 +57,8 @@ bench-registry: $(STAMP)
 bench-assessment: $(STAMP)
 	$(BIN)/python -m bench.assessment
 
-# realistic suite, 10 seeds per size (about 55 min); `make bench-grouping GROUPING_ARGS=--quick`
-# runs 3 seeds for 143 and 1,000 and one beyond (about 8 min)
+# realistic suite, 10 seeds per size (about 55 min, plus about 1.5 h on a fresh clone for the exact
+# 143 optima, then cached in bench/results/); GROUPING_ARGS=--quick: 3 seeds for 143 and 1,000, 1 beyond
 bench-grouping: $(STAMP)
 	$(BIN)/python -m bench.grouping.run $(GROUPING_ARGS)
 

@@ -23,7 +23,9 @@ def exact_networks(data: dict, time_limit: float = 3600.0) -> tuple[float, float
     for a, (C, nv) in enumerate(pr.area_slices("need")):
         if len(C) < p.min_size:
             continue
-        D = haversine(pr.lat[C][:, None], pr.lon[C][:, None], pr.lat[C][None, :], pr.lon[C][None, :])
+        D = haversine(
+            pr.lat[C][:, None], pr.lon[C][:, None], pr.lat[C][None, :], pr.lon[C][None, :]
+        )
         for i, h in enumerate(C):
             for j, m in enumerate(C):
                 val = nv[j] - (p.distance_weight * D[i, j] if i != j else 0.0)
@@ -63,8 +65,13 @@ def exact_networks(data: dict, time_limit: float = 3600.0) -> tuple[float, float
             r += 1
     A = coo_array((vals, (rows, cidx)), shape=(r, n_col)).tocsr()
     c = -np.asarray([v for *_, v in cols])
-    res = milp(c, constraints=LinearConstraint(A, lo, hi), integrality=np.ones(n_col),
-               bounds=Bounds(0, 1), options={"time_limit": time_limit, "mip_rel_gap": 1e-9})
+    res = milp(
+        c,
+        constraints=LinearConstraint(A, lo, hi),
+        integrality=np.ones(n_col),
+        bounds=Bounds(0, 1),
+        options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
+    )
     bound = -res.mip_dual_bound if getattr(res, "mip_dual_bound", None) is not None else None
     return -float(res.fun), (float(bound) if bound is not None else None), res.status == 0
 
@@ -74,11 +81,14 @@ def exact_partnerships(data: dict) -> float:
     p = pr.params
     n, na = pr.n, len(pr.areas)
     el, ea, em, ew = [], [], [], []
-    for a, ((L, nL), (M, sM)) in enumerate(zip(pr.area_slices("need"), pr.area_slices("strength"), strict=True)):
+    for a, ((L, nL), (M, sM)) in enumerate(
+        zip(pr.area_slices("need"), pr.area_slices("strength"), strict=True)
+    ):
         if len(L) == 0 or len(M) == 0:
             continue
         W = nL[:, None] * sM[None, :] - p.mentor_distance_weight * haversine(
-            pr.lat[L][:, None], pr.lon[L][:, None], pr.lat[M][None, :], pr.lon[M][None, :])
+            pr.lat[L][:, None], pr.lon[L][:, None], pr.lat[M][None, :], pr.lon[M][None, :]
+        )
         W[L[:, None] == M[None, :]] = -1
         i, j = np.nonzero(W > 0)
         el.append(L[i])
@@ -91,8 +101,16 @@ def exact_partnerships(data: dict) -> float:
     k = np.arange(len(el))
     _, la = np.unique(el * na + ea, return_inverse=True)
     nla = int(la.max()) + 1
-    A = coo_array((np.ones(3 * len(k)), (np.concatenate([el, n + la, n + nla + em]), np.tile(k, 3))),
-                  shape=(2 * n + nla, len(k))).tocsr()
-    b = np.concatenate([np.full(n, p.max_partnerships_per_learner), np.ones(nla), np.full(n, p.max_mentees_per_mentor)])
+    A = coo_array(
+        (np.ones(3 * len(k)), (np.concatenate([el, n + la, n + nla + em]), np.tile(k, 3))),
+        shape=(2 * n + nla, len(k)),
+    ).tocsr()
+    b = np.concatenate(
+        [
+            np.full(n, p.max_partnerships_per_learner),
+            np.ones(nla),
+            np.full(n, p.max_mentees_per_mentor),
+        ]
+    )
     res = linprog(-ew, A_ub=A, b_ub=b, bounds=(0, None), method="highs")
     return -float(res.fun)

@@ -13,4 +13,11 @@ from .feasibility import check_feasibility
 from .problem import GroupingInputError, Problem, validate
 from .solver import default_time_limit, solve
 
-__all__ = ["GroupingInputError", "Problem", "check_feasibility", "default_time_limit", "solve", "validate"]
+__all__ = [
+    "GroupingInputError",
+    "Problem",
+    "check_feasibility",
+    "default_time_limit",
+    "solve",
+    "validate",
+]

@@ -11,8 +11,25 @@ import json
 import math
 import os
 import sys
+import time
 
 from .problem import GroupingInputError
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux; 0 elsewhere): the imports of numpy, scipy
+    and highspy happen before this module runs and count against the time limit too."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            start_ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+_T0 = time.monotonic() - _process_age()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,14 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         os.dup2(2, 1)
         from .problem import validate
-        from .solver import solve_problem
+        from .solver import default_time_limit, solve_problem
 
         try:
             problem = validate(data)
         except GroupingInputError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return 2
-        result = solve_problem(problem, time_limit=args.time_limit, seed=args.seed)
+        # the time limit is wall time for the whole command: imports, reading and validating
+        # the input count too (seconds each on a busy machine)
+        limit = default_time_limit(problem.n) if args.time_limit is None else args.time_limit
+        left = max(0.2 * limit, limit - (time.monotonic() - _T0))
+        result = solve_problem(problem, time_limit=left, seed=args.seed)
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)

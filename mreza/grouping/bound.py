@@ -43,8 +43,14 @@ NEAR_OPTIMAL = StepRule()
 CAUTIOUS = StepRule(theta=0.01, stall=20, theta_min=1e-4)
 
 
-def lagrangian_bound(problem: Problem, deadline: float, target: float, k_near: int = 30,
-                     max_iter: int = 3000, duals: tuple[dict, dict] | None = None) -> float | None:
+def lagrangian_bound(
+    problem: Problem,
+    deadline: float,
+    target: float,
+    k_near: int = 30,
+    max_iter: int = 3000,
+    duals: tuple[dict, dict] | None = None,
+) -> float | None:
     """Best Lagrangian value found (a valid upper bound), starting from LP `duals` if given."""
     result = lagrangian(problem, deadline, target, k_near, max_iter, duals)
     return None if result is None else result.bound
@@ -58,9 +64,15 @@ class Lagrangian:
     terms: _Terms | None
 
 
-def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 30,
-               max_iter: int = 3000, duals: tuple[dict, dict] | None = None,
-               steps: StepRule = NEAR_OPTIMAL) -> Lagrangian | None:
+def lagrangian(
+    problem: Problem,
+    deadline: float,
+    target: float,
+    k_near: int = 30,
+    max_iter: int = 3000,
+    duals: tuple[dict, dict] | None = None,
+    steps: StepRule = NEAR_OPTIMAL,
+) -> Lagrangian | None:
     """The best multipliers found and their (exact) Lagrangian value."""
     n0 = np.zeros(problem.n)
     p = problem.params
@@ -78,7 +90,9 @@ def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 3
         idx = np.asarray(idx).reshape(len(C), k)
         dist_c = np.asarray(dist_c).reshape(len(C), k)
         nb = C[idx]
-        d = haversine(problem.lat[C][:, None], problem.lon[C][:, None], problem.lat[nb], problem.lon[nb])
+        d = haversine(
+            problem.lat[C][:, None], problem.lon[C][:, None], problem.lat[nb], problem.lon[nb]
+        )
         b = nv[idx] - dw * d
         b[nb == C[:, None]] = -np.inf
         nb = np.where(nb == C[:, None], 0, nb)
@@ -95,7 +109,9 @@ def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 3
     H, A, HN = np.concatenate(hosts), np.concatenate(areas), np.concatenate(hneed)
     width = max(b.shape[1] for b in base)
     NB = np.concatenate([np.pad(x, ((0, 0), (0, width - x.shape[1]))) for x in nbs])
-    B = np.concatenate([np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=-np.inf) for x in base])
+    B = np.concatenate(
+        [np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=-np.inf) for x in base]
+    )
     FAR = np.concatenate(far)
     na = len(problem.areas)
     n = problem.n
@@ -117,7 +133,7 @@ def lagrangian(problem: Problem, deadline: float, target: float, k_near: int = 3
     theta, stall = steps.theta, 0
     for _ in range(max_iter):
         L, g, gmu = terms.evaluate(lam, mu, np.float32, subgradient=True)
-        if L < best - 1e-9:
+        if best - 1e-9 > L:
             best, best_lam, best_mu, stall = L, lam, mu, 0
         else:
             stall += 1
@@ -157,7 +173,15 @@ class _Terms:
 
     def evaluate(self, lam, mu, dtype, subgradient=False):
         """L(lam, mu), and with `subgradient` its subgradients for lam and mu."""
-        problem, H, A, NB, na, lo, hi = self.problem, self.H, self.A, self.NB, self.na, self.lo, self.hi
+        problem, H, A, NB, na, lo, hi = (
+            self.problem,
+            self.H,
+            self.A,
+            self.NB,
+            self.na,
+            self.lo,
+            self.hi,
+        )
         red, hred = self._reduced(lam, mu, dtype)
         entry = problem.need_v - lam[problem.need_m]
         if self.use_mu:
@@ -168,7 +192,7 @@ class _Terms:
         width = red.shape[1]
         if hi > 0:
             kk = min(hi, width)
-            top = np.partition(red, width - kk, axis=1)[:, width - kk:].astype(np.float64)
+            top = np.partition(red, width - kk, axis=1)[:, width - kk :].astype(np.float64)
             if np.isfinite(far_val).any():
                 top = np.concatenate([top, np.repeat(far_val[:, None], hi, axis=1)], axis=1)
             sv = -np.sort(-top, axis=1)[:, :hi]
@@ -180,7 +204,11 @@ class _Terms:
             v = hred + picked.sum(axis=1)
         else:
             v = hred
-        L = self.cap * float(lam.sum()) + (float(mu.sum()) if self.use_mu else 0.0) + float(np.maximum(v, 0).sum())
+        L = (
+            self.cap * float(lam.sum())
+            + (float(mu.sum()) if self.use_mu else 0.0)
+            + float(np.maximum(v, 0).sum())
+        )
         if not subgradient:
             return L, None, None
         # members taken: those at or above the smallest value taken in an open row
@@ -188,7 +216,9 @@ class _Terms:
         used = np.bincount(H[open_], minlength=problem.n).astype(np.float64)
         gmu = None
         if self.use_mu:
-            usedmu = np.bincount(H[open_] * na + A[open_], minlength=problem.n * na).astype(np.float64)
+            usedmu = np.bincount(H[open_] * na + A[open_], minlength=problem.n * na).astype(
+                np.float64
+            )
         if hi > 0:
             n_taken = take.sum(axis=1)
             cut = np.take_along_axis(sv, np.maximum(n_taken - 1, 0)[:, None], axis=1)[:, 0]
@@ -213,14 +243,19 @@ class _Terms:
         red, hred = self._reduced(lam, mu, np.float64)
         width = red.shape[1]
         keep = min(max(per_host, hi), width)  # the value of a subproblem needs its `hi` best
-        idx = np.argpartition(-red, keep - 1, axis=1)[:, :keep] if keep < width else np.broadcast_to(
-            np.arange(width), red.shape)
+        idx = (
+            np.argpartition(-red, keep - 1, axis=1)[:, :keep]
+            if keep < width
+            else np.broadcast_to(np.arange(width), red.shape)
+        )
         vals = np.take_along_axis(red, idx, axis=1)
         order = np.argsort(-vals, axis=1, kind="stable")
         vals = np.take_along_axis(vals, order, axis=1)
         idx = np.take_along_axis(idx, order, axis=1)
         kk = min(hi, width)
-        taken = np.where(np.arange(kk) < lo, vals[:, :kk], np.maximum(vals[:, :kk], 0.0)).sum(axis=1)
+        taken = np.where(np.arange(kk) < lo, vals[:, :kk], np.maximum(vals[:, :kk], 0.0)).sum(
+            axis=1
+        )
         v = hred + taken
         out: dict[tuple[int, int], list[int]] = {}
         for r in np.nonzero(v >= -host_slack)[0].tolist():

@@ -34,23 +34,40 @@ def net_value(problem: Problem, area: int, members: list[int]) -> tuple[float, i
     return float(needs.sum()) - problem.params.distance_weight * dist, host
 
 
-def network_value(problem: Problem, area: int, members: list[int], needs: dict) -> tuple[float, int]:
+def network_value(
+    problem: Problem, area: int, members: list[int], needs: dict
+) -> tuple[float, int]:
     host, dist = best_host(problem, members)
     total = sum(needs[(m, area)] for m in members)
     return total - problem.params.distance_weight * dist, host
 
 
 def need_lookup(problem: Problem) -> dict[tuple[int, int], float]:
-    return {(int(m), int(a)): float(v) for m, a, v in zip(problem.need_m, problem.need_a, problem.need_v, strict=True)}
+    return {
+        (int(m), int(a)): float(v)
+        for m, a, v in zip(problem.need_m, problem.need_a, problem.need_v, strict=True)
+    }
 
 
 def strength_lookup(problem: Problem) -> dict[tuple[int, int], float]:
-    return {(int(m), int(a)): float(v) for m, a, v in zip(problem.str_m, problem.str_a, problem.str_v, strict=True)}
+    return {
+        (int(m), int(a)): float(v)
+        for m, a, v in zip(problem.str_m, problem.str_a, problem.str_v, strict=True)
+    }
 
 
-def partnership_value(problem: Problem, learner: int, mentor: int, area: int, needs, strengths) -> float:
-    d = float(haversine(problem.lat[learner], problem.lon[learner], problem.lat[mentor], problem.lon[mentor]))
-    return needs[(learner, area)] * strengths[(mentor, area)] - problem.params.mentor_distance_weight * d
+def partnership_value(
+    problem: Problem, learner: int, mentor: int, area: int, needs, strengths
+) -> float:
+    d = float(
+        haversine(
+            problem.lat[learner], problem.lon[learner], problem.lat[mentor], problem.lon[mentor]
+        )
+    )
+    return (
+        needs[(learner, area)] * strengths[(mentor, area)]
+        - problem.params.mentor_distance_weight * d
+    )
 
 
 def check_feasibility(data: dict, output: dict) -> list[str]:
@@ -61,9 +78,8 @@ def check_feasibility(data: dict, output: dict) -> list[str]:
     index = {mid: i for i, mid in enumerate(problem.ids)}
     aidx = {a: k for k, a in enumerate(problem.areas)}
     needs, strengths = need_lookup(problem), strength_lookup(problem)
-    for key in ("networks", "partnerships", "objective", "bound", "status", "seconds"):
-        if key not in output:
-            errors.append(f"output: missing {key!r}")
+    keys = ("networks", "partnerships", "objective", "bound", "status", "seconds")
+    errors.extend(f"output: missing {key!r}" for key in keys if key not in output)
     if errors:
         return errors
 
@@ -100,13 +116,19 @@ def check_feasibility(data: dict, output: dict) -> list[str]:
         if h not in mem:
             errors.append(f"networks[{k}]: host {host!r} is not a member")
         else:
-            hd = float(haversine(problem.lat[h], problem.lon[h], problem.lat[mem], problem.lon[mem]).sum())
+            hd = float(
+                haversine(problem.lat[h], problem.lon[h], problem.lat[mem], problem.lon[mem]).sum()
+            )
             if hd > host_dist + TOL:
-                errors.append(f"networks[{k}]: host {host!r} does not minimise the members' distance")
+                errors.append(
+                    f"networks[{k}]: host {host!r} does not minimise the members' distance"
+                )
         net_total += val
     for m, c in count.items():
         if c > p.max_networks_per_municipality:
-            errors.append(f"{problem.ids[m]!r} is in {c} networks (max {p.max_networks_per_municipality})")
+            errors.append(
+                f"{problem.ids[m]!r} is in {c} networks (max {p.max_networks_per_municipality})"
+            )
 
     part_total = 0.0
     per_learner: dict[int, int] = {}
@@ -134,20 +156,28 @@ def check_feasibility(data: dict, output: dict) -> list[str]:
         part_total += partnership_value(problem, li, mi, a, needs, strengths)
     for li, c in per_learner.items():
         if c > p.max_partnerships_per_learner:
-            errors.append(f"learner {problem.ids[li]!r} has {c} partnerships (max {p.max_partnerships_per_learner})")
+            errors.append(
+                f"learner {problem.ids[li]!r} has {c} partnerships (max {p.max_partnerships_per_learner})"
+            )
     for mi, c in per_mentor.items():
         if c > p.max_mentees_per_mentor:
-            errors.append(f"mentor {problem.ids[mi]!r} has {c} mentees (max {p.max_mentees_per_mentor})")
+            errors.append(
+                f"mentor {problem.ids[mi]!r} has {c} mentees (max {p.max_mentees_per_mentor})"
+            )
 
     obj = output["objective"]
     for name, val in (("networks", net_total), ("partnerships", part_total)):
         claimed = obj.get(name)
-        if not isinstance(claimed, float | int) or not math.isclose(claimed, val, rel_tol=1e-7, abs_tol=1e-6):
+        if not isinstance(claimed, float | int) or not math.isclose(
+            claimed, val, rel_tol=1e-7, abs_tol=1e-6
+        ):
             errors.append(f"objective.{name}: claims {claimed!r}, recomputed {val!r}")
         b = output["bound"].get(name)
         if b is not None and b < val - 1e-6 * max(1.0, abs(val)):
             errors.append(f"bound.{name}: {b!r} is below the objective {val!r}")
-    if not math.isclose(obj.get("total", math.nan), net_total + part_total, rel_tol=1e-7, abs_tol=1e-6):
+    if not math.isclose(
+        obj.get("total", math.nan), net_total + part_total, rel_tol=1e-7, abs_tol=1e-6
+    ):
         errors.append("objective.total: is not networks + partnerships")
     if output["status"] not in ("optimal", "feasible"):
         errors.append(f"status: {output['status']!r}")

@@ -29,7 +29,7 @@ def bisect(xyz: np.ndarray, idx: np.ndarray, k: int) -> list[np.ndarray]:
     axis = int(np.argmax(spread))
     order = idx[np.argsort(pts[:, axis], kind="stable")]
     k1 = k // 2
-    n1 = int(round(len(idx) * k1 / k))
+    n1 = round(len(idx) * k1 / k)
     return bisect(xyz, order[:n1], k1) + bisect(xyz, order[n1:], k - k1)
 
 
@@ -78,6 +78,5 @@ def construct(problem: Problem, subset: np.ndarray | None = None) -> list[tuple[
                 continue
             members = np.sort(members[np.argsort(-needs, kind="stable")[:keep]])
             k = feasible_groups(keep, p.min_size, p.max_size)
-        for g in bisect(problem.xyz, members, k):
-            nets.append((a, sorted(int(x) for x in g)))
+        nets.extend((a, sorted(int(x) for x in g)) for g in bisect(problem.xyz, members, k))
     return nets

@@ -15,6 +15,7 @@ the best host: the model is exact.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from .problem import Problem
 
 INF = highspy.kHighsInf
 PRESOLVE_OFF = False
+MIP_OPTIONS: dict[str, object] = {}
 
 
 @dataclass
@@ -37,6 +39,7 @@ class MipResult:
     optimal: bool
     y: dict | None = None
     duals: tuple[dict, dict] | None = None  # relax only: (muni row prices, (m, a) row prices)
+    members: dict | None = None  # relax only: (area, host) -> members with x > 0
 
 
 def build_and_solve(
@@ -56,7 +59,8 @@ def build_and_solve(
     """Solve the MIP over `munis` (global indices) with residual capacities `cap`
     (aligned with munis) and (municipality, area) pairs that are not allowed. `hosts`, if
     given, lists the (area, host) pairs that may open, each with the members it may take
-    (None: any)."""
+    (None: any). `time_limit` counts from the call: building the model uses it too."""
+    t_end = time.monotonic() + time_limit
     p = problem.params
     need = problem.need_csr[munis].toarray()  # (len(munis), n_areas)
     capd = {int(m): int(c) for m, c in zip(munis, cap, strict=True)}
@@ -68,7 +72,11 @@ def build_and_solve(
     x_entries = []  # (col, a, h, m)
     for a in range(need.shape[1]):
         sel = np.nonzero(need[:, a] > 0)[0]
-        cand = [int(munis[i]) for i in sel if capd[int(munis[i])] > 0 and (int(munis[i]), a) not in blocked]
+        cand = [
+            int(munis[i])
+            for i in sel
+            if capd[int(munis[i])] > 0 and (int(munis[i]), a) not in blocked
+        ]
         if len(cand) < p.min_size:
             continue
         cand_arr = np.asarray(cand, dtype=np.int64)
@@ -118,7 +126,7 @@ def build_and_solve(
         xs = [xc for xc, _m in xm]
         for coef, lo_b, hi_b in ((hi, -INF, 0.0), (lo, 0.0, INF)):
             rows_r += [r] * (len(xs) + 1)
-            rows_c += xs + [yc]
+            rows_c += [*xs, yc]
             rows_v += [1.0] * len(xs) + [-float(coef)]
             rlo.append(lo_b)
             rhi.append(hi_b)
@@ -164,7 +172,12 @@ def build_and_solve(
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n_col
     costs = np.asarray(cost)
     for attempt in range(2):
-        h = _solver(lp, seed, time_limit, gap, node_limit, presolve=attempt == 0 and not PRESOLVE_OFF)
+        left = t_end - time.monotonic()
+        if attempt > 0 and left < 0.05:
+            break
+        h = _solver(
+            lp, seed, max(0.01, left), gap, node_limit, presolve=attempt == 0 and not PRESOLVE_OFF
+        )
         if warm:
             _set_warm(h, warm, ybase, members_of, n_col)
         h.run()
@@ -173,11 +186,21 @@ def build_and_solve(
             xs = np.asarray(h.getSolution().col_value)
             ys = {key: float(xs[yc]) for key, yc in ybase.items()}
             rd = -np.asarray(h.getSolution().row_dual)  # prices >= 0 of the maximisation
-            duals = ({m: max(0.0, float(rd[i])) for m, i in muni_row.items()},
-                     {k: max(0.0, float(rd[i])) for k, i in area_row.items()})
+            duals = (
+                {m: max(0.0, float(rd[i])) for m, i in muni_row.items()},
+                {k: max(0.0, float(rd[i])) for k, i in area_row.items()},
+            )
             ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-            return MipResult([], -float(info.objective_function_value), -float(info.objective_function_value),
-                             ok, ys, duals)
+            used = {key: [m for xc, m in members_of[key] if xs[xc] > 1e-6] for key in ybase}
+            return MipResult(
+                [],
+                -float(info.objective_function_value),
+                -float(info.objective_function_value),
+                ok,
+                ys,
+                duals,
+                used,
+            )
         status = h.getModelStatus()
         xs = np.asarray(h.getSolution().col_value) if info.primal_solution_status != 0 else None
         bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
@@ -199,6 +222,8 @@ def build_and_solve(
 def _solver(lp, seed, time_limit, gap, node_limit, presolve: bool) -> highspy.Highs:
     h = highspy.Highs()
     h.silent()
+    for key, val in MIP_OPTIONS.items():
+        h.setOptionValue(key, val)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", int(seed) % 2**31)
     h.setOptionValue("time_limit", max(0.01, float(time_limit)))

@@ -102,7 +102,7 @@ def _price(problem: Problem, c, u, v_of, have: set, topn: int = 4):
         step = max(1, CHUNK // len(M))
         XM = xyz32[M]
         for s in range(0, len(L), step):
-            Lr, nr, cv = L[s:s + step], nL[s:s + step], cover[s:s + step]
+            Lr, nr, cv = L[s : s + step], nL[s : s + step], cover[s : s + step]
             # cheap necessary condition: need * s_m - c_m > cover (distance >= 0)
             if not np.any(nr * float(sM.max()) > cv + TOL):
                 continue
@@ -128,7 +128,10 @@ def _price(problem: Problem, c, u, v_of, have: set, topn: int = 4):
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, np.zeros(0)
     el, ea, em, wr = (np.concatenate(x) for x in out)
-    fresh = np.asarray([(int(x), int(y), int(z)) not in have for x, y, z in zip(el, ea, em, strict=True)], dtype=bool)
+    fresh = np.asarray(
+        [(int(x), int(y), int(z)) not in have for x, y, z in zip(el, ea, em, strict=True)],
+        dtype=bool,
+    )
     el, ea, em, wr = el[fresh], ea[fresh], em[fresh], wr[fresh]
     key = el * na + ea
     order = np.lexsort((em, -wr[:, 1], key))
@@ -199,11 +202,13 @@ def _solve_lp(problem: Problem, el, ea, em, ew) -> np.ndarray:
     lp.col_lower_ = np.zeros(n_e)
     lp.col_upper_ = np.full(n_e, INF)  # x <= 1 is implied by the learner / (l, a) row
     lp.row_lower_ = np.full(n_rows, -INF)
-    lp.row_upper_ = np.concatenate([
-        np.full(n, float(p.max_partnerships_per_learner)),
-        np.ones(n_la),
-        np.full(n, float(p.max_mentees_per_mentor)),
-    ])
+    lp.row_upper_ = np.concatenate(
+        [
+            np.full(n, float(p.max_partnerships_per_learner)),
+            np.ones(n_la),
+            np.full(n, float(p.max_mentees_per_mentor)),
+        ]
+    )
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.arange(0, nnz * n_e + 1, nnz, dtype=np.int32)
     lp.a_matrix_.index_ = rows.ravel().astype(np.int32)
@@ -228,7 +233,7 @@ def _solve_matching(problem: Problem, el, ea, em, ew) -> np.ndarray | None:
     P, K = p.max_partnerships_per_learner, p.max_mentees_per_mentor
     if P == 1:
         unit = el
-    elif P >= int(np.bincount(problem.need_m, minlength=problem.n).max(initial=0)):
+    elif int(np.bincount(problem.need_m, minlength=problem.n).max(initial=0)) <= P:
         unit = el * na + ea
     else:
         return None
@@ -244,7 +249,9 @@ def _solve_matching(problem: Problem, el, ea, em, ew) -> np.ndarray | None:
     n_slots = K * len(ments)
     big = float(ew.max()) + 1.0
     rows = np.concatenate([np.repeat(urow, K), np.arange(len(units))])
-    cc = np.concatenate([(mcol[:, None] * K + np.arange(K)[None, :]).ravel(), n_slots + np.arange(len(units))])
+    cc = np.concatenate(
+        [(mcol[:, None] * K + np.arange(K)[None, :]).ravel(), n_slots + np.arange(len(units))]
+    )
     data = np.concatenate([np.repeat(big - ew[cols], K), np.full(len(units), big)])
     graph = coo_array((data, (rows, cc)), shape=(len(units), n_slots + len(units))).tocsr()
     r, c = min_weight_full_bipartite_matching(graph)
@@ -315,8 +322,12 @@ def solve_partnerships(problem: Problem, deadline: float):
         if len(nl) == 0:
             bound = dual
             break
-        el, ea, em, ew = (np.concatenate([el, nl]), np.concatenate([ea, na_]),
-                          np.concatenate([em, nm]), np.concatenate([ew, nw]))
+        el, ea, em, ew = (
+            np.concatenate([el, nl]),
+            np.concatenate([ea, na_]),
+            np.concatenate([em, nm]),
+            np.concatenate([ew, nw]),
+        )
     if len(el) == 0:
         return [], 0.0, bound
     chosen = np.nonzero(x > 0.5)[0]

@@ -84,7 +84,10 @@ class Problem:
             else (self.str_m, self.str_a, self.str_v)
         )
         bounds = np.searchsorted(a, np.arange(len(self.areas) + 1))
-        return [(m[bounds[k]:bounds[k + 1]], v[bounds[k]:bounds[k + 1]]) for k in range(len(self.areas))]
+        return [
+            (m[bounds[k] : bounds[k + 1]], v[bounds[k] : bounds[k + 1]])
+            for k in range(len(self.areas))
+        ]
 
 
 def _is_number(x: object) -> bool:
@@ -127,12 +130,16 @@ def _validate_scores(i: int, mid: str, name: str, raw: object, out: dict[str, fl
     if raw is None:
         return
     if not isinstance(raw, dict):
-        raise GroupingInputError(f"{_who(i, mid)}: field {name!r} must be an object of area -> 0..1")
+        raise GroupingInputError(
+            f"{_who(i, mid)}: field {name!r} must be an object of area -> 0..1"
+        )
     for area, val in raw.items():
         if not isinstance(area, str) or not area:
             raise GroupingInputError(f"{_who(i, mid)}: {name} has an empty area code")
         if not _is_number(val):
-            raise GroupingInputError(f"{_who(i, mid)}: {name}[{area!r}] must be a number, got {val!r}")
+            raise GroupingInputError(
+                f"{_who(i, mid)}: {name}[{area!r}] must be a number, got {val!r}"
+            )
         if not 0 <= val <= 1:
             raise GroupingInputError(f"{_who(i, mid)}: {name}[{area!r}] = {val!r} is outside 0..1")
         if val > 0:
@@ -161,9 +168,13 @@ def validate(data: object) -> Problem:
             raise GroupingInputError(f"municipalities[{i}]: must be an object")
         mid = mu.get("id")
         if not isinstance(mid, str) or not mid.strip():
-            raise GroupingInputError(f"municipalities[{i}]: field 'id' is missing or not a non-empty string")
+            raise GroupingInputError(
+                f"municipalities[{i}]: field 'id' is missing or not a non-empty string"
+            )
         if mid in seen:
-            raise GroupingInputError(f"{_who(i, mid)}: duplicate id (also municipalities[{seen[mid]}])")
+            raise GroupingInputError(
+                f"{_who(i, mid)}: duplicate id (also municipalities[{seen[mid]}])"
+            )
         seen[mid] = i
         extra = sorted(k for k in mu if k not in ("id", "lat", "lon", "needs", "strengths", "name"))
         if extra:
@@ -173,9 +184,13 @@ def validate(data: object) -> Problem:
             if val is None:
                 raise GroupingInputError(f"{_who(i, mid)}: field {key!r} is missing")
             if not _is_number(val):
-                raise GroupingInputError(f"{_who(i, mid)}: field {key!r} must be a number, got {val!r}")
+                raise GroupingInputError(
+                    f"{_who(i, mid)}: field {key!r} must be a number, got {val!r}"
+                )
             if not -lim <= val <= lim:
-                raise GroupingInputError(f"{_who(i, mid)}: field {key!r} = {val!r} is outside -{lim:g}..{lim:g}")
+                raise GroupingInputError(
+                    f"{_who(i, mid)}: field {key!r} = {val!r} is outside -{lim:g}..{lim:g}"
+                )
         needs: dict[str, float] = {}
         strengths: dict[str, float] = {}
         _validate_scores(i, mid, "needs", mu.get("needs"), needs)
@@ -210,7 +225,11 @@ def build_problem(rows: list, params: Params) -> Problem:
         lat=np.asarray([r[1] for r in rows], dtype=np.float64),
         lon=np.asarray([r[2] for r in rows], dtype=np.float64),
         areas=areas,
-        need_m=nm, need_a=na, need_v=nv,
-        str_m=sm, str_a=sa, str_v=sv,
+        need_m=nm,
+        need_a=na,
+        need_v=nv,
+        str_m=sm,
+        str_a=sa,
+        str_v=sv,
         params=params,
     )

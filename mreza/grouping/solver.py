@@ -6,9 +6,11 @@ import math
 import time
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from .bound import CAUTIOUS, NEAR_OPTIMAL, Lagrangian, lagrangian, lagrangian_bound
+from .bound import CAUTIOUS, NEAR_OPTIMAL, Lagrangian, StepRule, lagrangian, lagrangian_bound
 from .feasibility import need_lookup, net_value, partnership_value, strength_lookup
+from .local_search import improve
 from .networks_heuristic import bisect, construct
 from .networks_mip import build_and_solve
 from .partnerships import solve_partnerships
@@ -16,8 +18,9 @@ from .problem import Problem, validate
 
 SMALL = 300  # whole-instance LP + restricted MIP up to this size
 REGION = 150  # municipalities per region in the geographic decomposition
-REGION_MID = 250  # the same up to LP_BOUND_MAX, where a global repair follows
+REGION_MID = 150  # the same up to LP_BOUND_MAX, where a global repair follows
 LP_BOUND_MAX = 2500
+LS_MAX = 20000
 
 
 def default_time_limit(n: int) -> float:
@@ -28,15 +31,25 @@ def _value(problem: Problem, nets) -> float:
     return float(sum(net_value(problem, a, mem)[0] for a, mem in nets))
 
 
-def solve_subset(problem: Problem, munis: np.ndarray, warm, time_limit: float, seed: int,
-                 lp_bound: bool = False, full: bool = False, duals_out: tuple[dict, dict] | None = None,
-                 lp_share: float = 0.4):
+def solve_subset(
+    problem: Problem,
+    munis: np.ndarray,
+    warm,
+    time_limit: float,
+    seed: int,
+    lp_bound: bool = False,
+    full: bool = False,
+    duals_out: tuple[dict, dict] | None = None,
+    lp_share: float = 0.4,
+):
     """LP relaxation, then the MIP restricted to hosts the LP uses (y > 0.2) or the warm
     start uses; with `full`, then the unrestricted MIP (warm-started) for the time left.
     Returns (networks, value, bound or None); LP duals go into `duals_out`."""
     t_end = time.monotonic() + time_limit
     cap = np.full(len(munis), problem.params.max_networks_per_municipality)
-    lp = build_and_solve(problem, munis, cap, set(), max(0.05, lp_share * time_limit), relax=True, seed=seed)
+    lp = build_and_solve(
+        problem, munis, cap, set(), max(0.05, lp_share * time_limit), relax=True, seed=seed
+    )
     hosts: dict = {k: None for k, v in (lp.y or {}).items() if v > 0.2}
     if duals_out is not None and lp.optimal and lp.duals is not None:
         duals_out[0].update(lp.duals[0])
@@ -50,7 +63,9 @@ def solve_subset(problem: Problem, munis: np.ndarray, warm, time_limit: float, s
     left = t_end - time.monotonic()
     best, best_val = warm_hosts, warm_val
     if left > 0.02 and hosts:
-        res = build_and_solve(problem, munis, cap, set(), left, warm=warm_hosts, hosts=hosts, seed=seed)
+        res = build_and_solve(
+            problem, munis, cap, set(), left, warm=warm_hosts, hosts=hosts, seed=seed
+        )
         if res.networks:
             val = _value(problem, res.networks)
             if val > best_val + 1e-9:
@@ -68,17 +83,146 @@ def solve_subset(problem: Problem, munis: np.ndarray, warm, time_limit: float, s
     return best, best_val, lpv
 
 
+# MIP stages after the LP: (hosts with y above, share of the time left, all members or not)
+SMALL_STAGES: list[tuple[float, float, bool]] = [(0.5, 0.4, True), (0.2, 0.6, False)]
+# a quick first Lagrangian (trivial multipliers): long steps, early halving
+QUICK = StepRule(theta=1.0, stall=5, theta_min=1e-3)
+
+
+def subproblem(problem: Problem, munis: np.ndarray) -> Problem:
+    """The network problem restricted to `munis` (sorted global indices), same areas and
+    parameters; municipality k of the result is munis[k]."""
+    munis = np.sort(np.asarray(munis, dtype=np.int64))
+    pos = np.full(problem.n, -1, dtype=np.int64)
+    pos[munis] = np.arange(len(munis))
+    keep = pos[problem.need_m] >= 0
+    skeep = pos[problem.str_m] >= 0
+    return Problem(
+        ids=[problem.ids[i] for i in munis.tolist()],
+        lat=problem.lat[munis],
+        lon=problem.lon[munis],
+        areas=problem.areas,
+        need_m=pos[problem.need_m[keep]],
+        need_a=problem.need_a[keep],
+        need_v=problem.need_v[keep],
+        str_m=pos[problem.str_m[skeep]],
+        str_a=problem.str_a[skeep],
+        str_v=problem.str_v[skeep],
+        params=problem.params,
+    )
+
+
+def _host_first(problem: Problem, nets) -> list[tuple[int, list[int]]]:
+    out = []
+    for a, mem in nets:
+        _, h = net_value(problem, a, mem)
+        out.append((a, [h] + [m for m in mem if m != h]))
+    return out
+
+
+def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: list | None = None):
+    """Networks of a whole (small) problem: a quick Lagrangian bound, the LP relaxation over
+    the columns it prices near zero (a fraction of the full LP, and in practice its optimum),
+    then two MIPs warm-started from the best so far: the hosts the LP opens (y > 0.5) with
+    all their members, then the hosts with y > 0.2 with the LP's and the Lagrangian's
+    members. Returns (networks, value, bound or None); the bound is the Lagrangian at the
+    better of the trivial and the LP-dual multipliers."""
+    n = problem.n
+    start = time.monotonic()
+    total = max(0.05, deadline - start)
+    best = _host_first(problem, warm)
+    best_val = _value(problem, warm)
+    lag = lagrangian(problem, start + 0.08 * total, best_val, k_near=n, max_iter=400, steps=QUICK)
+    if lag is None or lag.terms is None:
+        return best, best_val, None if lag is None else lag.bound
+    bound = lag.bound
+    if mult_out is not None:
+        mult_out.append((lag.lam, lag.mu))
+    cand = lag.terms.candidates(lag.lam, lag.mu, host_slack=0.05, member_slack=0.05, per_host=25)
+    for a, mem in best:
+        cand[(a, mem[0])] = sorted(set(cand.get((a, mem[0]), [])) | set(mem[1:]))
+    cap = np.full(n, problem.params.max_networks_per_municipality)
+    allm = np.arange(n)
+    lp_end = start + 0.45 * total
+    lp = build_and_solve(
+        problem, allm, cap, set(), lp_end - time.monotonic(), relax=True, seed=seed, hosts=cand
+    )
+    stages = []
+    if lp.optimal and lp.y is not None and lp.members is not None:
+        for thr, share, full_members in SMALL_STAGES:
+            stages.append(
+                (
+                    {
+                        k: None if full_members else sorted(set(lp.members[k]) | set(cand[k]))
+                        for k, v in lp.y.items()
+                        if v > thr
+                    },
+                    share,
+                )
+            )
+        if lp.duals is not None:
+            lam, mu = _collapse_duals(problem, lp.duals)
+            lag2 = lagrangian(
+                problem,
+                min(deadline, time.monotonic() + 0.05 * total),
+                best_val,
+                k_near=n,
+                max_iter=200,
+                duals=(lam, mu),
+            )
+            if lag2 is not None and lag2.bound < bound:
+                bound = lag2.bound
+                if mult_out is not None:
+                    mult_out.append((lag2.lam, lag2.mu))
+    else:
+        stages = [(dict(cand), 1.0)]
+    for hosts, share in stages:
+        for a, mem in best:
+            if (a, mem[0]) in hosts and hosts[(a, mem[0])] is not None:
+                hosts[(a, mem[0])] = sorted(set(hosts[(a, mem[0])]) | set(mem[1:]))
+            elif (a, mem[0]) not in hosts:
+                hosts[(a, mem[0])] = list(mem[1:])
+        left = share * (deadline - time.monotonic())
+        if left < 0.02:
+            break
+        res = build_and_solve(problem, allm, cap, set(), left, warm=best, hosts=hosts, seed=seed)
+        if res.networks:
+            val = _value(problem, res.networks)
+            if val > best_val + 1e-9:
+                best, best_val = _host_first(problem, res.networks), val
+    if time.monotonic() < deadline - 0.02:
+        nets = improve(problem, best, deadline, seed)
+        val = _value(problem, nets)
+        if val > best_val + 1e-9:
+            best, best_val = _host_first(problem, nets), val
+    return best, best_val, bound
+
+
+def _collapse_duals(problem: Problem, duals) -> tuple[dict, dict]:
+    """LP row prices as Lagrangian multipliers; with one network per municipality the
+    largest area price moves onto the municipality price (tighter in every term)."""
+    lam, mu = dict(duals[0]), dict(duals[1])
+    seen = {m for m, _a in mu}
+    for m, v in zip(problem.need_m.tolist(), problem.need_v.tolist(), strict=True):
+        if m not in seen and m not in lam:
+            lam[m] = max(lam.get(m, 0.0), v)
+    if problem.params.max_networks_per_municipality == 1:
+        top: dict[int, float] = {}
+        for (m, _a), v in mu.items():
+            top[m] = max(top.get(m, 0.0), v)
+        for m, v in top.items():
+            lam[m] = lam.get(m, 0.0) + v
+        mu = {}
+    return lam, mu
+
+
 def solve_networks(problem: Problem, deadline: float, seed: int):
     """Returns (networks, bound or None, proven optimal)."""
     n = problem.n
     if n == 0 or problem.params.max_networks_per_municipality == 0:
         return [], 0.0, True
-    start = time.monotonic()
     if n <= SMALL:
-        warm = construct(problem)
-        nets, val, lpv = solve_subset(problem, np.arange(n), warm, deadline - start, seed,
-                                      lp_bound=True, full=True)
-        bound = lpv
+        nets, val, bound = solve_small(problem, construct(problem), deadline, seed)
         if bound is None:
             bound = lagrangian_bound(problem, deadline + 0.5, val)
         optimal = bound is not None and val >= bound - 1e-6 * max(1.0, abs(bound))
@@ -86,9 +230,12 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
     mid = n <= LP_BOUND_MAX
     k = max(1, math.ceil(n / (REGION_MID if mid else REGION)))
     regions = bisect(problem.xyz, np.arange(n), k)
-    nets_by_region = [construct(problem, subset=r) for r in regions]
-    # mid-sized instances keep half the time for the bound and the global repair below
-    bound_time = (0.55 if mid else 0.2) * (deadline - time.monotonic())
+    # each region is constructed on its own sub-problem (construct() on the whole instance
+    # sorts all its needs: 600 regions of a 100,000 instance took 30 s that way)
+    nets_by_region: list = [None] * len(regions)
+    # mid-sized instances keep 65 % for the local search, the bound and the global repair;
+    # larger ones 40 % for the local search and the bound
+    bound_time = (0.65 if mid else 0.4 if n <= LS_MAX else 0.3) * (deadline - time.monotonic())
     work_end = deadline - bound_time
     rng = np.random.default_rng(seed)
     duals: tuple[dict, dict] = ({}, {})
@@ -98,21 +245,57 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
         if left < 0.3:
             break
         per = max(0.3, min(6.0, left / (len(order) - done)))
-        nets_i, _, _ = solve_subset(problem, regions[i], nets_by_region[i], per, seed, duals_out=duals)
-        nets_by_region[i] = nets_i
-    nets = [net for part in nets_by_region for net in part]
+        munis = np.sort(regions[i])
+        sub = subproblem(problem, munis)
+        mult: list = []
+        nets_i, _, _ = solve_small(sub, construct(sub), time.monotonic() + per, seed, mult_out=mult)
+        nets_by_region[i] = [(a, [int(munis[k]) for k in mem]) for a, mem in nets_i]
+        if mult:
+            lam_i, mu_i = mult[-1]
+            duals[0].update(
+                {int(munis[k]): float(v) for k, v in enumerate(lam_i.tolist()) if v > 0}
+            )
+            if problem.params.max_networks_per_municipality > 1:
+                na = len(problem.areas)
+                for km, v in enumerate(mu_i.tolist()):
+                    if v > 0:
+                        duals[1][(int(munis[km // na]), km % na)] = float(v)
+    # regions not reached before the deadline: one construction over all of them
+    unreached = [regions[i] for i, part in enumerate(nets_by_region) if part is None]
+    nets = [net for part in nets_by_region if part is not None for net in part]
+    if unreached:
+        nets += construct(problem, subset=np.concatenate(unreached))
+    # local search across the region borders (its neighbour lists scan an area's networks,
+    # too slow beyond LS_MAX municipalities)
+    if n <= LS_MAX:
+        ls_end = time.monotonic() + (0.2 if mid else 0.5) * (deadline - time.monotonic())
+        nets = improve(problem, nets, ls_end, seed, perturb=mid)
     val = _value(problem, nets)
     if not mid:
         lag = network_lagrangian(problem, deadline, val, duals)
-        return nets, None if lag is None else lag.bound, False
+        return nets, trivial_bound(problem) if lag is None else lag.bound, False
     lag_end = time.monotonic() + 0.3 * (deadline - time.monotonic())
     lag = network_lagrangian(problem, lag_end, val, duals)
     if lag is None:
-        return nets, None, False
+        return nets, trivial_bound(problem), False
     if lag.terms is not None and time.monotonic() < deadline - 0.5:
-        nets, val = repair_globally(problem, nets, val, lag, deadline, seed)
+        final = 0.1 * (deadline - time.monotonic())
+        nets, val = repair_globally(problem, nets, val, lag, deadline - final, seed)
+        nets = improve(problem, nets, deadline, seed)
+        val = _value(problem, nets)
     optimal = val >= lag.bound - 1e-6 * max(1.0, abs(lag.bound))
     return nets, lag.bound, optimal
+
+
+def trivial_bound(problem: Problem) -> float:
+    """Each municipality brings at most its `max_networks_per_municipality` largest needs: a
+    valid (loose) bound when the Lagrangian had no time left."""
+    cap = problem.params.max_networks_per_municipality
+    order = np.lexsort((-problem.need_v, problem.need_m))
+    m, v = problem.need_m[order], problem.need_v[order]
+    first = np.searchsorted(m, m, side="left")
+    rank = np.arange(len(m)) - first
+    return float(v[rank < cap].sum())
 
 
 def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, seed: int):
@@ -125,11 +308,19 @@ def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, se
         _, h = net_value(problem, a, mem)
         others = [m for m in mem if m != h]
         cand[(a, h)] = sorted(set(cand.get((a, h), [])) | set(others))
-        warm.append((a, [h] + others))
+        warm.append((a, [h, *others]))
     n = problem.n
     caps = np.full(n, problem.params.max_networks_per_municipality)
-    res = build_and_solve(problem, np.arange(n), caps, set(), deadline - time.monotonic(),
-                          warm=warm, seed=seed, hosts=cand)
+    res = build_and_solve(
+        problem,
+        np.arange(n),
+        caps,
+        set(),
+        deadline - time.monotonic(),
+        warm=warm,
+        seed=seed,
+        hosts=cand,
+    )
     if res.networks:
         new_val = _value(problem, res.networks)
         if new_val > val + 1e-9:
@@ -167,7 +358,7 @@ def solve_problem(problem: Problem, time_limit: float | None = None, seed: int =
     t0 = time.monotonic()
     limit = default_time_limit(problem.n) if time_limit is None else float(time_limit)
     end = t0 + max(0.2, 0.88 * limit - 0.35)  # leave room for start-up and output
-    parts, pobj, pbound = solve_partnerships(problem, t0 + 0.4 * (end - t0))
+    parts, _pobj, pbound = solve_partnerships(problem, t0 + 0.4 * (end - t0))
     nets, nbound, nopt = solve_networks(problem, end, seed)
     ids, areas = problem.ids, problem.areas
     out_nets = []
@@ -175,12 +366,16 @@ def solve_problem(problem: Problem, time_limit: float | None = None, seed: int =
     for a, mem in nets:
         val, host = net_value(problem, a, mem)
         net_total += val
-        out_nets.append({"area": areas[a], "host": ids[host], "members": sorted(ids[m] for m in mem)})
+        out_nets.append(
+            {"area": areas[a], "host": ids[host], "members": sorted(ids[m] for m in mem)}
+        )
     out_nets.sort(key=lambda x: (x["area"], x["host"]))
     out_parts = [{"learner": ids[ln], "mentor": ids[mn], "area": areas[a]} for ln, mn, a in parts]
     out_parts.sort(key=lambda x: (x["learner"], x["area"]))
     needs, strengths = need_lookup(problem), strength_lookup(problem)
-    part_total = float(sum(partnership_value(problem, ln, mn, a, needs, strengths) for ln, mn, a in parts))
+    part_total = float(
+        sum(partnership_value(problem, ln, mn, a, needs, strengths) for ln, mn, a in parts)
+    )
     if pbound is not None:
         pbound = max(pbound, part_total)  # identical up to float rounding when proven
     if nbound is not None:
@@ -189,7 +384,11 @@ def solve_problem(problem: Problem, time_limit: float | None = None, seed: int =
     return {
         "networks": out_nets,
         "partnerships": out_parts,
-        "objective": {"networks": net_total, "partnerships": part_total, "total": net_total + part_total},
+        "objective": {
+            "networks": net_total,
+            "partnerships": part_total,
+            "total": net_total + part_total,
+        },
         "bound": {"networks": nbound, "partnerships": pbound},
         "status": "optimal" if (nopt and proven_parts) else "feasible",
         "seconds": round(time.monotonic() - t0, 3),
@@ -199,3 +398,67 @@ def solve_problem(problem: Problem, time_limit: float | None = None, seed: int =
 def solve(data: dict, time_limit: float | None = None, seed: int = 0) -> dict:
     """Validate `data` and return the solution dict described in the package docstring."""
     return solve_problem(validate(data), time_limit=time_limit, seed=seed)
+
+
+def lns(
+    problem: Problem, nets, deadline: float, seed: int, window: int = 50, step_time: float = 1.0
+):
+    """Large-neighbourhood search: around a seeded random municipality, free the `window`
+    nearest municipalities together with every network they belong to, and re-solve that
+    part exactly (the host-based MIP, warm-started from the freed networks, so it is never
+    worse); repeat until the deadline. Returns (networks, value)."""
+    n = problem.n
+    if n == 0 or not nets:
+        return nets, _value(problem, nets)
+    rng = np.random.default_rng(seed)
+    nets = [(a, list(mem)) for a, mem in nets]
+    assign = np.full(n, -1, dtype=np.int64)
+    for i, (_a, mem) in enumerate(nets):
+        assign[mem] = i
+    tree = cKDTree(problem.xyz)
+    val = _value(problem, nets)
+    w = min(window, n)
+    while time.monotonic() < deadline - 0.05:
+        c = int(rng.integers(n))
+        _, near = tree.query(problem.xyz[c], k=w)
+        near = np.atleast_1d(near)
+        freed = sorted({int(assign[m]) for m in near.tolist() if assign[m] >= 0})
+        free = set(near.tolist())
+        for i in freed:
+            free.update(nets[i][1])
+        munis = np.asarray(sorted(free), dtype=np.int64)
+        sub = subproblem(problem, munis)
+        pos = {int(m): k for k, m in enumerate(munis.tolist())}
+        warm = _host_first(sub, [(nets[i][0], [pos[m] for m in nets[i][1]]) for i in freed])
+        old = _value(sub, warm)
+        limit = min(step_time, deadline - time.monotonic())
+        if limit < 0.02:
+            break
+        res = build_and_solve(
+            sub,
+            np.arange(sub.n),
+            np.full(sub.n, problem.params.max_networks_per_municipality),
+            set(),
+            limit,
+            warm=warm,
+            seed=seed,
+        )
+        if not res.networks:
+            continue
+        new = _value(sub, res.networks)
+        if new <= old + 1e-9:
+            continue
+        for i in freed:
+            nets[i] = (nets[i][0], [])
+        for a, mem in res.networks:
+            g = [int(munis[k]) for k in mem]
+            nets.append((a, g))
+            assign[g] = len(nets) - 1
+        keep = [net for net in nets if net[1]]
+        if len(keep) < len(nets):
+            nets = keep
+            assign[:] = -1
+            for i, (_a, mem) in enumerate(nets):
+                assign[mem] = i
+        val += new - old
+    return nets, _value(problem, nets)

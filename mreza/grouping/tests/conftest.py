@@ -37,7 +37,10 @@ def brute_networks(data):
             area, group, val = cands[k]
             if val <= 0 and total + val < best:
                 pass
-            if any(used.get(m, 0) >= p["max_networks_per_municipality"] or (m, area) in used_area for m in group):
+            if any(
+                used.get(m, 0) >= p["max_networks_per_municipality"] or (m, area) in used_area
+                for m in group
+            ):
                 continue
             for m in group:
                 used[m] = used.get(m, 0) + 1
@@ -52,7 +55,11 @@ def brute_networks(data):
 
 
 def brute_partnerships(data):
-    p = {"max_partnerships_per_learner": 1, "max_mentees_per_mentor": 2, "mentor_distance_weight": 0.05}
+    p = {
+        "max_partnerships_per_learner": 1,
+        "max_mentees_per_mentor": 2,
+        "mentor_distance_weight": 0.05,
+    }
     p.update({k: v for k, v in data.get("params", {}).items() if k in p})
     ms = data["municipalities"]
     edges = []

@@ -20,23 +20,38 @@ def random_instance(n, seed, areas=8):
     ms = []
     for i in range(n):
         chosen = rnd.sample([f"A{k}" for k in range(areas)], rnd.randint(1, 3))
-        ms.append(muni(f"m{i:04d}", rnd.uniform(42.6, 45.2), rnd.uniform(15.8, 19.6),
-                       {a: round(rnd.uniform(0.1, 1), 2) for a in chosen}))
+        ms.append(
+            muni(
+                f"m{i:04d}",
+                rnd.uniform(42.6, 45.2),
+                rnd.uniform(15.8, 19.6),
+                {a: round(rnd.uniform(0.1, 1), 2) for a in chosen},
+            )
+        )
     return {"municipalities": ms, "params": {}}
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_lagrangian_bound_is_never_below_the_optimum(seed):
     rnd = random.Random(seed)
-    ms = [muni(f"m{i}", rnd.uniform(43, 45), rnd.uniform(16, 19),
-               {a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))})
-          for i in range(7)]
+    ms = [
+        muni(
+            f"m{i}",
+            rnd.uniform(43, 45),
+            rnd.uniform(16, 19),
+            {a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))},
+        )
+        for i in range(7)
+    ]
     data = {"municipalities": ms, "params": {"min_size": 2, "max_size": 3}}
     problem = validate(data)
     bound = lagrangian_bound(problem, time.monotonic() + 5, 0.0, k_near=problem.n)
     assert bound >= brute_networks(data) - 1e-9
     # with only the nearest members listed, the far-member term keeps it a bound
-    assert lagrangian_bound(problem, time.monotonic() + 5, 0.0, k_near=2) >= brute_networks(data) - 1e-9
+    assert (
+        lagrangian_bound(problem, time.monotonic() + 5, 0.0, k_near=2)
+        >= brute_networks(data) - 1e-9
+    )
 
 
 def test_global_repair_keeps_a_feasible_solution_and_never_loses_value():

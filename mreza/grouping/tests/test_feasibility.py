@@ -29,14 +29,32 @@ def broken(mut):
 
 
 def test_detects_violations():
-    assert any("size" in e for e in broken(lambda o: o["networks"][0]["members"].__delitem__(slice(0, 2))))
+    assert any(
+        "size" in e for e in broken(lambda o: o["networks"][0]["members"].__delitem__(slice(0, 2)))
+    )
     assert any("no need" in e for e in broken(lambda o: o["networks"][0]["members"].append("l")))
-    assert any("networks" in e and "max" in e for e in broken(lambda o: o["networks"].append(
-        {"area": "A", "host": "m1", "members": ["m0", "m1", "m2"]})))
+    assert any(
+        "networks" in e and "max" in e
+        for e in broken(
+            lambda o: o["networks"].append(
+                {"area": "A", "host": "m1", "members": ["m0", "m1", "m2"]}
+            )
+        )
+    )
     assert any("objective" in e for e in broken(lambda o: o["objective"].update(networks=99.0)))
     assert any("host" in e for e in broken(lambda o: o["networks"][0].update(host="m0")))
-    assert any("own mentor" in e or "no strength" in e for e in broken(lambda o: o["partnerships"].append(
-        {"learner": "l", "mentor": "l", "area": "B"})))
+    assert any(
+        "own mentor" in e or "no strength" in e
+        for e in broken(
+            lambda o: o["partnerships"].append({"learner": "l", "mentor": "l", "area": "B"})
+        )
+    )
     assert any("bound" in e for e in broken(lambda o: o["bound"].update(partnerships=-1.0)))
-    assert any("mentees" in e for e in broken(lambda o: o["partnerships"].extend(
-        [{"learner": f"m{i}", "mentor": "l", "area": "A"} for i in range(4)])))
+    assert any(
+        "mentees" in e
+        for e in broken(
+            lambda o: o["partnerships"].extend(
+                [{"learner": f"m{i}", "mentor": "l", "area": "A"} for i in range(4)]
+            )
+        )
+    )

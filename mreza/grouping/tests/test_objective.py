@@ -56,14 +56,22 @@ def test_networks_match_brute_force(seed):
     rnd = random.Random(seed)
     ms = []
     for i in range(7):
-        needs = {a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))}
+        needs = {
+            a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))
+        }
         ms.append(muni(f"m{i}", rnd.uniform(43, 45), rnd.uniform(16, 19), needs))
-    params = {"min_size": 2, "max_size": 3, "distance_weight": rnd.choice([0.1, 0.3, 1.0]),
-              "max_networks_per_municipality": rnd.choice([1, 2])}
+    params = {
+        "min_size": 2,
+        "max_size": 3,
+        "distance_weight": rnd.choice([0.1, 0.3, 1.0]),
+        "max_networks_per_municipality": rnd.choice([1, 2]),
+    }
     data = {"municipalities": ms, "params": params}
     out = solve(data)
     assert check_feasibility(data, out) == []
-    assert math.isclose(out["objective"]["networks"], brute_networks(data), rel_tol=1e-7, abs_tol=1e-7)
+    assert math.isclose(
+        out["objective"]["networks"], brute_networks(data), rel_tol=1e-7, abs_tol=1e-7
+    )
     assert out["bound"]["networks"] >= out["objective"]["networks"] - 1e-9
 
 
@@ -74,15 +82,22 @@ def test_partnerships_match_brute_force(seed):
     rnd = random.Random(100 + seed)
     ms = []
     for i in range(4):
-        needs = {a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))}
+        needs = {
+            a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], rnd.randint(1, 2))
+        }
         strengths = {a: round(rnd.uniform(0.1, 1), 2) for a in rnd.sample(["A", "B"], 1)}
         ms.append(muni(f"m{i}", rnd.uniform(43, 45), rnd.uniform(16, 19), needs, strengths))
-    params = {"max_partnerships_per_learner": rnd.choice([1, 2]), "max_mentees_per_mentor": rnd.choice([1, 2]),
-              "mentor_distance_weight": rnd.choice([0.05, 0.5])}
+    params = {
+        "max_partnerships_per_learner": rnd.choice([1, 2]),
+        "max_mentees_per_mentor": rnd.choice([1, 2]),
+        "mentor_distance_weight": rnd.choice([0.05, 0.5]),
+    }
     data = {"municipalities": ms, "params": params}
     out = solve(data)
     assert check_feasibility(data, out) == []
-    assert math.isclose(out["objective"]["partnerships"], brute_partnerships(data), rel_tol=1e-7, abs_tol=1e-7)
+    assert math.isclose(
+        out["objective"]["partnerships"], brute_partnerships(data), rel_tol=1e-7, abs_tol=1e-7
+    )
     assert out["bound"]["partnerships"] is not None
 
 

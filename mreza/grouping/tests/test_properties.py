@@ -11,18 +11,26 @@ scores = st.dictionaries(st.sampled_from(AREAS), st.floats(0, 1, allow_nan=False
 munis = st.lists(
     st.tuples(st.floats(42.6, 45.2), st.floats(15.8, 19.6), scores, scores), min_size=0, max_size=18
 )
-params = st.fixed_dictionaries({"min_size": st.integers(1, 4), "max_size": st.integers(4, 7)}, optional={
-    "max_networks_per_municipality": st.integers(0, 2),
-    "distance_weight": st.floats(0, 2),
-    "max_partnerships_per_learner": st.integers(0, 3),
-    "max_mentees_per_mentor": st.integers(0, 3),
-    "mentor_distance_weight": st.floats(0, 1),
-})
+params = st.fixed_dictionaries(
+    {"min_size": st.integers(1, 4), "max_size": st.integers(4, 7)},
+    optional={
+        "max_networks_per_municipality": st.integers(0, 2),
+        "distance_weight": st.floats(0, 2),
+        "max_partnerships_per_learner": st.integers(0, 3),
+        "max_mentees_per_mentor": st.integers(0, 3),
+        "mentor_distance_weight": st.floats(0, 1),
+    },
+)
 
 
 def build(ms, ps):
-    return {"municipalities": [{"id": f"id-{k}", "lat": la, "lon": lo, "needs": n, "strengths": s}
-                               for k, (la, lo, n, s) in enumerate(ms)], "params": ps}
+    return {
+        "municipalities": [
+            {"id": f"id-{k}", "lat": la, "lon": lo, "needs": n, "strengths": s}
+            for k, (la, lo, n, s) in enumerate(ms)
+        ],
+        "params": ps,
+    }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def good():
-    return {"municipalities": [muni("a", 44.0, 17.0, {"3.2": 0.5}), muni("b", 44.5, 18.0, {"3.2": 0.7})]}
+    return {
+        "municipalities": [muni("a", 44.0, 17.0, {"3.2": 0.5}), muni("b", 44.5, 18.0, {"3.2": 0.7})]
+    }
 
 
 def mutate(fn):
@@ -29,27 +31,67 @@ CASES = [
     ("missing id", lambda d: d["municipalities"][1].pop("id"), ["municipalities[1]", "'id'"]),
     ("empty id", lambda d: d["municipalities"][0].update(id=""), ["municipalities[0]", "'id'"]),
     ("numeric id", lambda d: d["municipalities"][0].update(id=7), ["municipalities[0]", "'id'"]),
-    ("duplicate id", lambda d: d["municipalities"][1].update(id="a"), ["municipalities[1]", "'a'", "duplicate"]),
+    (
+        "duplicate id",
+        lambda d: d["municipalities"][1].update(id="a"),
+        ["municipalities[1]", "'a'", "duplicate"],
+    ),
     ("lat out of range", lambda d: d["municipalities"][1].update(lat=95), ["'b'", "'lat'", "95"]),
     ("lon out of range", lambda d: d["municipalities"][0].update(lon=-181), ["'a'", "'lon'"]),
     ("lat missing", lambda d: d["municipalities"][0].pop("lat"), ["'a'", "'lat'", "missing"]),
     ("lat not a number", lambda d: d["municipalities"][0].update(lat="44"), ["'a'", "'lat'"]),
     ("lat is bool", lambda d: d["municipalities"][0].update(lat=True), ["'a'", "'lat'"]),
-    ("need above 1", lambda d: d["municipalities"][1]["needs"].update({"3.2": 1.5}), ["'b'", "needs['3.2']", "0..1"]),
-    ("need negative", lambda d: d["municipalities"][0]["needs"].update({"1.1": -0.1}), ["'a'", "needs['1.1']"]),
-    ("need not number", lambda d: d["municipalities"][0]["needs"].update({"1.1": "x"}), ["'a'", "needs['1.1']"]),
-    ("strength above 1", lambda d: d["municipalities"][0].update(strengths={"2.1": 2}), ["'a'", "strengths['2.1']"]),
+    (
+        "need above 1",
+        lambda d: d["municipalities"][1]["needs"].update({"3.2": 1.5}),
+        ["'b'", "needs['3.2']", "0..1"],
+    ),
+    (
+        "need negative",
+        lambda d: d["municipalities"][0]["needs"].update({"1.1": -0.1}),
+        ["'a'", "needs['1.1']"],
+    ),
+    (
+        "need not number",
+        lambda d: d["municipalities"][0]["needs"].update({"1.1": "x"}),
+        ["'a'", "needs['1.1']"],
+    ),
+    (
+        "strength above 1",
+        lambda d: d["municipalities"][0].update(strengths={"2.1": 2}),
+        ["'a'", "strengths['2.1']"],
+    ),
     ("needs not object", lambda d: d["municipalities"][0].update(needs=[1]), ["'a'", "'needs'"]),
-    ("unknown muni field", lambda d: d["municipalities"][0].update(population=5), ["'a'", "'population'"]),
+    (
+        "unknown muni field",
+        lambda d: d["municipalities"][0].update(population=5),
+        ["'a'", "'population'"],
+    ),
     ("municipality not object", lambda d: d["municipalities"].append(3), ["municipalities[2]"]),
     ("municipalities missing", lambda d: d.pop("municipalities"), ["municipalities"]),
     ("unknown param", lambda d: d.update(params={"size": 3}), ["params.size"]),
     ("min_size zero", lambda d: d.update(params={"min_size": 0}), ["params.min_size"]),
     ("min_size float", lambda d: d.update(params={"min_size": 2.5}), ["params.min_size"]),
-    ("max below min", lambda d: d.update(params={"min_size": 5, "max_size": 4}), ["params.max_size"]),
-    ("negative weight", lambda d: d.update(params={"distance_weight": -1}), ["params.distance_weight"]),
-    ("nan weight", lambda d: d.update(params={"mentor_distance_weight": float("nan")}), ["params.mentor_distance_weight"]),
-    ("negative capacity", lambda d: d.update(params={"max_mentees_per_mentor": -1}), ["params.max_mentees_per_mentor"]),
+    (
+        "max below min",
+        lambda d: d.update(params={"min_size": 5, "max_size": 4}),
+        ["params.max_size"],
+    ),
+    (
+        "negative weight",
+        lambda d: d.update(params={"distance_weight": -1}),
+        ["params.distance_weight"],
+    ),
+    (
+        "nan weight",
+        lambda d: d.update(params={"mentor_distance_weight": float("nan")}),
+        ["params.mentor_distance_weight"],
+    ),
+    (
+        "negative capacity",
+        lambda d: d.update(params={"max_mentees_per_mentor": -1}),
+        ["params.max_mentees_per_mentor"],
+    ),
     ("params not object", lambda d: d.update(params=[]), ["params"]),
 ]
 
@@ -81,8 +123,14 @@ def test_top_level_not_object():
 
 
 def _run(args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "mreza.grouping", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mreza.grouping", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_cli_malformed_json(tmp_path):
