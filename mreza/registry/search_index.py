@@ -49,12 +49,17 @@ def ensure_index(connection):
     """Create the search index if it is missing (idempotent); True if something was created."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Look first: CREATE INDEX (even IF NOT EXISTS) is refused inside a transaction that
+            # has pending deferred-constraint events, as after inserts in the same transaction.
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'registry_mun_search_trgm'")
+            if cursor.fetchone():
+                return False
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cursor.execute(
                 "CREATE INDEX IF NOT EXISTS registry_mun_search_trgm ON registry_municipality "
                 "USING gin (search_key gin_trgm_ops)"
             )
-        return False
+        return True
     if connection.vendor != "sqlite":
         return False
     created = False

@@ -20,6 +20,12 @@ from mreza.networks.tests.test_rounds import new_round
 TASK_PATH = "mreza.networks.tasks.run_grouping"
 
 
+# db_worker and recover_jobs close the database connection when they finish, as long-running
+# workers must; on PostgreSQL that would end a test's wrapping transaction, so these tests are
+# transactional.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
 def work_off_queue():
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
@@ -193,6 +199,10 @@ def test_demo_mode_runs_in_a_thread_of_the_web_process(grouping_world, caf, sett
             time.sleep(0.2)
         assert round_.status == GroupingRound.Status.PROPOSED, round_.error
         job = DBTaskResult.objects.get(pk=services.current_run(round_).task_id)
+        # the round is saved as proposed inside the task; the task's own result is written just after
+        while job.status == TaskResultStatus.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.1)
+            job.refresh_from_db()
         assert job.status == TaskResultStatus.SUCCESSFUL
         assert job.worker_ids[0].startswith("web-")
     finally:

@@ -210,6 +210,9 @@ def test_charlie_sees_only_his_own_part(grouping_world, proposed, client):
     assert client.get(f"/networks/{network.pk}/").status_code == 200
 
 
+# db_worker closes the database connection when it finishes (as a long-running worker must);
+# on PostgreSQL that ends the test's wrapping transaction, so this test runs transactional.
+@pytest.mark.django_db(transaction=True)
 def test_worker_command_runs_queued_rounds(grouping_world, caf, settings, client):
     settings.MREZA_JOBS = "worker"
     grouping_world.caf_pk = caf.pk
