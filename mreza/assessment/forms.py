@@ -132,6 +132,16 @@ class ScoreFormMixin:
         return data
 
 
+def _free_text(label, rows):
+    """An optional assessor's or group's text, limited like every free text."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 def _plain(value):
     if value is None:
         return None
@@ -140,30 +150,10 @@ def _plain(value):
 
 class EntryForm(ScoreFormMixin, forms.Form):
     dont_know = forms.BooleanField(label=_("I don't know"), required=False)
-    strengths = forms.CharField(
-        label=_("Strengths"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    improvements = forms.CharField(
-        label=_("Areas for improvement"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    ideas = forms.CharField(
-        label=_("Improvement ideas"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    evidence = forms.CharField(
-        label=_("Evidence (links, one per line)"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    strengths = _free_text(_("Strengths"), rows=3)
+    improvements = _free_text(_("Areas for improvement"), rows=3)
+    ideas = _free_text(_("Improvement ideas"), rows=2)
+    evidence = _free_text(_("Evidence (links, one per line)"), rows=2)
     evidence_file = forms.FileField(label=_("Attach a file as evidence"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -211,24 +201,9 @@ class EntryForm(ScoreFormMixin, forms.Form):
 
 
 class ConsensusForm(ScoreFormMixin, forms.Form):
-    strengths = forms.CharField(
-        label=_("Agreed strengths"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    improvements = forms.CharField(
-        label=_("Agreed areas for improvement"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    ideas = forms.CharField(
-        label=_("Improvement ideas"),
-        required=False,
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    strengths = _free_text(_("Agreed strengths"), rows=3)
+    improvements = _free_text(_("Agreed areas for improvement"), rows=3)
+    ideas = _free_text(_("Improvement ideas"), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, panel, instance=None, **kwargs):
