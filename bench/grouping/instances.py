@@ -4,10 +4,11 @@ Areas are the 28 CAF 2013 subcriteria. Two families:
 
 * `realistic(n, seed)` (the default suite): `ba_real(seed)` for 143 municipalities (the real
   coordinates of Bosnia and Herzegovina's 143 leaf local self-government units from the registry,
-  see `ba_leaf_units`), and `clustered(n, seed)` for larger sizes (Gaussian clusters of varying sizes, like valleys and
-  cantons). Area popularity is Zipf-like with human resources (3.x), strategy (2.x) and citizen
-  results (6.x) recurring at the top, and need levels are mixed (struggling, average and
-  advanced municipalities differ in how many needs they have and how strong they are).
+  see `ba_leaf_units`), and `clustered(n, seed)` for larger sizes (Gaussian clusters of varying
+  sizes, like valleys and cantons). Area popularity is Zipf-like with human resources (3.x),
+  strategy (2.x) and citizen results (6.x) recurring at the top, and need levels are mixed
+  (struggling, average and advanced municipalities differ in how many needs they have and how
+  strong they are).
 * `generate(n, seed)` (`--generator uniform`): the previous generator, coordinates uniform in a
   box and 2-6 needs / 2-6 strengths with values uniform in 0.1..1.0.
 """

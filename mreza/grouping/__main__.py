@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import time
+from typing import NoReturn
 
 from .problem import GroupingInputError
 
@@ -33,7 +34,7 @@ _T0 = time.monotonic() - _process_age()
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         sys.stderr.write(f"error: {message}\n")
         raise SystemExit(2)
 

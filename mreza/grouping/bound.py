@@ -19,12 +19,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias, TypeVar, overload
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from .aliases import Duals, FloatArray, IntArray
 from .geo import chord_to_dist, haversine
 from .problem import Problem
+
+Float32Array: TypeAlias = NDArray[np.float32]
+# the subgradient search runs in float32, the reported bound in float64
+Precision: TypeAlias = type[np.float32] | type[np.float64]
+SearchArray: TypeAlias = NDArray[np.floating[Any]]
+_F = TypeVar("_F", np.float32, np.float64)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def lagrangian_bound(
     target: float,
     k_near: int = 30,
     max_iter: int = 3000,
-    duals: tuple[dict, dict] | None = None,
+    duals: Duals | None = None,
 ) -> float | None:
     """Best Lagrangian value found (a valid upper bound), starting from LP `duals` if given."""
     result = lagrangian(problem, deadline, target, k_near, max_iter, duals)
@@ -59,8 +68,8 @@ def lagrangian_bound(
 @dataclass
 class Lagrangian:
     bound: float
-    lam: np.ndarray
-    mu: np.ndarray
+    lam: FloatArray
+    mu: FloatArray
     terms: _Terms | None
 
 
@@ -70,10 +79,12 @@ def lagrangian(
     target: float,
     k_near: int = 30,
     max_iter: int = 3000,
-    duals: tuple[dict, dict] | None = None,
+    duals: Duals | None = None,
     steps: StepRule = NEAR_OPTIMAL,
+    build_deadline: float | None = None,
 ) -> Lagrangian | None:
-    """The best multipliers found and their (exact) Lagrangian value."""
+    """The best multipliers found and their (exact) Lagrangian value; None when listing the
+    subproblems is not done by `build_deadline` (default: `deadline`)."""
     n0 = np.zeros(problem.n)
     p = problem.params
     cap = p.max_networks_per_municipality
@@ -81,7 +92,12 @@ def lagrangian(
         return Lagrangian(0.0, n0, n0, None)
     lo, hi = p.min_size - 1, p.max_size - 1
     dw = p.distance_weight
-    hosts, areas, hneed, nbs, base, far = [], [], [], [], [], []
+    hosts: list[IntArray] = []
+    areas: list[IntArray] = []
+    hneed: list[FloatArray] = []
+    nbs: list[IntArray] = []
+    base: list[FloatArray] = []
+    far: list[FloatArray] = []
     for a, (C, nv) in enumerate(problem.area_slices("need")):
         if len(C) < p.min_size:
             continue
@@ -102,7 +118,7 @@ def lagrangian(
         nbs.append(nb)
         base.append(b)
         far.append(chord_to_dist(dist_c[:, -1]) if k < len(C) else np.full(len(C), np.inf))
-        if time.monotonic() > deadline:
+        if time.monotonic() > (deadline if build_deadline is None else build_deadline):
             return None
     if not hosts:
         return Lagrangian(0.0, n0, n0, None)
@@ -141,27 +157,125 @@ def lagrangian(
                 theta, stall = theta / 2, 0
         if time.monotonic() > deadline or theta < steps.theta_min or best <= target + 1e-9:
             break
-        norm = float(g @ g) + (float(gmu @ gmu) if use_mu else 0.0)
+        # gmu is None exactly when the "once per area" rows are not relaxed (not use_mu)
+        norm = float(g @ g) + (float(gmu @ gmu) if gmu is not None else 0.0)
         if norm <= 0:
             break
         step = theta * max(L - target, 1e-6 * abs(L)) / norm
         lam = np.maximum(lam - step * g, 0.0)
-        if use_mu:
+        if gmu is not None:
             mu = np.maximum(mu - step * gmu, 0.0)
     return Lagrangian(terms.evaluate(best_lam, best_mu, np.float64)[0], best_lam, best_mu, terms)
+
+
+# Rows listed in the float32 search: the SHORT_W best by reduced profit at reference multipliers
+SHORT_W = 48
+# rebuild the short lists when more rows than this share are not exact at the multipliers
+SHORT_REBUILD = 0.25
+
+
+@dataclass
+class _ShortTop:
+    """The `hi` best reduced profits of every row, read from the short lists where that is
+    exact and from the whole row elsewhere (rows `full`)."""
+
+    top: Float32Array
+    cols: IntArray  # short lists: column indices into the rows of NB / B
+    red: Float32Array  # short lists: reduced profits
+    full: IntArray  # rows read whole
+    red_full: Float32Array  # their reduced profits, all columns
+
+    def members(self, rows: IntArray, cut: FloatArray, NB: IntArray) -> tuple[IntArray, IntArray]:
+        """Members of `rows` whose reduced profit is at least the row's `cut`, and the
+        position in `rows` of each."""
+        full_at = np.full(len(self.top), -1, dtype=np.int64)
+        full_at[self.full] = np.arange(len(self.full))
+        pos = np.arange(len(rows))
+        part_s, part_f = full_at[rows] < 0, full_at[rows] >= 0
+        out_m: list[IntArray] = []
+        out_r: list[IntArray] = []
+        for part, short in ((part_s, True), (part_f, False)):
+            sub = rows[part]
+            if len(sub) == 0:
+                continue
+            vals = self.red[sub] if short else self.red_full[full_at[sub]]
+            sel = (vals >= cut[sub, None].astype(np.float32)) & np.isfinite(vals)
+            r_idx, c_idx = np.nonzero(sel)
+            col = self.cols[sub[r_idx], c_idx] if short else c_idx
+            out_m.append(NB[sub[r_idx], col])
+            out_r.append(pos[part][r_idx])
+        if not out_m:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e
+        return np.concatenate(out_m), np.concatenate(out_r)
 
 
 class _Terms:
     """The (area, host) subproblems, evaluated together for given multipliers."""
 
-    def __init__(self, problem, H, A, HN, NB, B, FAR, cap, lo, hi, use_mu):
+    def __init__(
+        self,
+        problem: Problem,
+        H: IntArray,
+        A: IntArray,
+        HN: FloatArray,
+        NB: IntArray,
+        B: FloatArray,
+        FAR: FloatArray,
+        cap: int,
+        lo: int,
+        hi: int,
+        use_mu: bool,
+    ) -> None:
         self.problem, self.H, self.A, self.HN, self.NB, self.FAR = problem, H, A, HN, NB, FAR
-        self.B = {np.float64: B, np.float32: B.astype(np.float32)}
+        self.B: dict[Precision, SearchArray] = {np.float64: B, np.float32: B.astype(np.float32)}
         self.cap, self.lo, self.hi, self.use_mu = cap, lo, hi, use_mu
         self.na = len(problem.areas)
         self.dw = problem.params.distance_weight
+        self._short_lam: FloatArray | None = None
+        self._short_cols = self._short_nb = np.zeros((0, 0), dtype=np.int64)
+        self._short_thr = np.zeros(0)
+        self._short_b = np.zeros((0, 0), dtype=np.float32)
 
-    def _reduced(self, lam, mu, dtype):
+    def _rebuild_short(self, lam: FloatArray) -> None:
+        """Short lists at reference multipliers `lam`: per row the SHORT_W columns of largest
+        reduced profit, and the largest reduced profit of the others (the threshold)."""
+        red64 = self.B[np.float64] - lam[self.NB]
+        idx = np.argpartition(-red64, SHORT_W, axis=1)[:, : SHORT_W + 1]
+        self._short_lam = lam.copy()
+        self._short_cols = np.ascontiguousarray(idx[:, :SHORT_W])
+        self._short_thr = np.take_along_axis(red64, idx[:, SHORT_W : SHORT_W + 1], axis=1)[:, 0]
+        self._short_nb = np.take_along_axis(self.NB, self._short_cols, axis=1)
+        self._short_b = np.take_along_axis(self.B[np.float32], self._short_cols, axis=1)
+
+    def _short_lists(self, lam: FloatArray, rebuilt: bool = False) -> _ShortTop:
+        """The `hi` best reduced profits per row. A column left out of the short lists has
+        reduced profit B - lam <= threshold + max(lam_ref - lam): when that is below the
+        row's hi-th best listed value, the short list gives the row's top exactly; the other
+        rows are read whole."""
+        ref = self._short_lam
+        if ref is None:
+            self._rebuild_short(lam)
+            ref, rebuilt = lam, True
+        hi = self.hi
+        drift = max(0.0, float(np.max(ref - lam)))
+        red_s = self._short_b - lam.astype(np.float32)[self._short_nb]
+        top = np.partition(red_s, SHORT_W - hi, axis=1)[:, SHORT_W - hi :]
+        # 1e-5: float32 rounding of the listed values
+        unsafe = self._short_thr + drift + 1e-5 >= top.min(axis=1).astype(np.float64)
+        if not rebuilt and unsafe.mean() > SHORT_REBUILD:
+            self._rebuild_short(lam)
+            return self._short_lists(lam, rebuilt=True)
+        full = np.nonzero(unsafe)[0]
+        red_f = self.B[np.float32][full] - lam.astype(np.float32)[self.NB[full]]
+        if len(full):
+            width = red_f.shape[1]
+            top[full] = np.partition(red_f, width - hi, axis=1)[:, width - hi :]
+        return _ShortTop(top, self._short_cols, red_s, full, red_f)
+
+    def _reduced(
+        self, lam: FloatArray, mu: FloatArray, dtype: type[_F]
+    ) -> tuple[SearchArray, FloatArray]:
         """Reduced profits of the listed members (rows: subproblems) and of the hosts."""
         H, A, NB, na = self.H, self.A, self.NB, self.na
         red = self.B[dtype] - lam.astype(dtype)[NB]
@@ -171,7 +285,19 @@ class _Terms:
             hred = hred - mu[H * na + A]
         return red, hred
 
-    def evaluate(self, lam, mu, dtype, subgradient=False):
+    @overload
+    def evaluate(
+        self, lam: FloatArray, mu: FloatArray, dtype: type[_F], subgradient: Literal[False] = ...
+    ) -> tuple[float, None, None]: ...
+
+    @overload
+    def evaluate(
+        self, lam: FloatArray, mu: FloatArray, dtype: type[_F], subgradient: Literal[True]
+    ) -> tuple[float, FloatArray, FloatArray | None]: ...
+
+    def evaluate(
+        self, lam: FloatArray, mu: FloatArray, dtype: type[_F], subgradient: bool = False
+    ) -> tuple[float, FloatArray | None, FloatArray | None]:
         """L(lam, mu), and with `subgradient` its subgradients for lam and mu."""
         problem, H, A, NB, na, lo, hi = (
             self.problem,
@@ -182,17 +308,26 @@ class _Terms:
             self.lo,
             self.hi,
         )
-        red, hred = self._reduced(lam, mu, dtype)
+        width = NB.shape[1]
+        # the float32 search without area prices reads a short list per row where that is exact
+        short = None
+        if dtype is np.float32 and not self.use_mu and hi > 0 and width > SHORT_W + hi:
+            short = self._short_lists(lam)
+            red, hred = self.B[np.float32][:0], self.HN - lam[H]  # rows are read in `short`
+        else:
+            red, hred = self._reduced(lam, mu, dtype)
         entry = problem.need_v - lam[problem.need_m]
         if self.use_mu:
             entry = entry - mu[problem.need_m * na + problem.need_a]
         amax = np.full(na, -np.inf)
         np.maximum.at(amax, problem.need_a, entry)
         far_val = amax[A] - self.dw * self.FAR  # optimistic profit of any unlisted member
-        width = red.shape[1]
         if hi > 0:
             kk = min(hi, width)
-            top = np.partition(red, width - kk, axis=1)[:, width - kk :].astype(np.float64)
+            if short is None:
+                top = np.partition(red, width - kk, axis=1)[:, width - kk :].astype(np.float64)
+            else:
+                top = short.top.astype(np.float64)
             if np.isfinite(far_val).any():
                 top = np.concatenate([top, np.repeat(far_val[:, None], hi, axis=1)], axis=1)
             sv = -np.sort(-top, axis=1)[:, :hi]
@@ -223,10 +358,13 @@ class _Terms:
             n_taken = take.sum(axis=1)
             cut = np.take_along_axis(sv, np.maximum(n_taken - 1, 0)[:, None], axis=1)[:, 0]
             rows = np.nonzero(open_ & (n_taken > 0))[0]
-            sel = red[rows] >= cut[rows, None].astype(dtype)
-            sel &= np.isfinite(red[rows])
-            r_idx, c_idx = np.nonzero(sel)
-            members = NB[rows[r_idx], c_idx]
+            if short is None:
+                sel = red[rows] >= cut[rows, None].astype(dtype)
+                sel &= np.isfinite(red[rows])
+                r_idx, c_idx = np.nonzero(sel)
+                members = NB[rows[r_idx], c_idx]
+            else:
+                members, r_idx = short.members(rows, cut, NB)
             used += np.bincount(members, minlength=problem.n)
             if self.use_mu:
                 usedmu += np.bincount(members * na + A[rows[r_idx]], minlength=problem.n * na)
@@ -235,7 +373,15 @@ class _Terms:
             gmu = 1.0 - usedmu
         return L, g, gmu
 
-    def candidates(self, lam, mu, host_slack: float, member_slack: float, per_host: int):
+    def candidates(
+        self,
+        lam: FloatArray,
+        mu: FloatArray,
+        host_slack: float,
+        member_slack: float,
+        per_host: int,
+        max_hosts: int | None = None,
+    ) -> dict[tuple[int, int], list[int]]:
         """(area, host) -> members for every subproblem whose reduced value is within
         `host_slack` of opening, keeping members within `member_slack` of being taken
         (at most `per_host`, best first): where a near-optimal solution is likely to be."""
@@ -258,7 +404,10 @@ class _Terms:
         )
         v = hred + taken
         out: dict[tuple[int, int], list[int]] = {}
-        for r in np.nonzero(v >= -host_slack)[0].tolist():
+        rows = np.nonzero(v >= -host_slack)[0]
+        if max_hosts is not None and len(rows) > max_hosts:  # the best, in row order
+            rows = np.sort(rows[np.argsort(-v[rows], kind="stable")[:max_hosts]])
+        for r in rows.tolist():
             cut = min(vals[r, min(kk, lo) - 1] if lo > 0 else 0.0, 0.0) - member_slack
             ok = np.isfinite(vals[r]) & (vals[r] >= cut)
             out[(int(A[r]), int(H[r]))] = NB[r, idx[r, ok]].tolist()

@@ -9,6 +9,8 @@ output claims. It returns a list of human-readable violations (empty = valid).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +37,7 @@ def net_value(problem: Problem, area: int, members: list[int]) -> tuple[float, i
 
 
 def network_value(
-    problem: Problem, area: int, members: list[int], needs: dict
+    problem: Problem, area: int, members: list[int], needs: Mapping[tuple[int, int], float]
 ) -> tuple[float, int]:
     host, dist = best_host(problem, members)
     total = sum(needs[(m, area)] for m in members)
@@ -57,7 +59,12 @@ def strength_lookup(problem: Problem) -> dict[tuple[int, int], float]:
 
 
 def partnership_value(
-    problem: Problem, learner: int, mentor: int, area: int, needs, strengths
+    problem: Problem,
+    learner: int,
+    mentor: int,
+    area: int,
+    needs: Mapping[tuple[int, int], float],
+    strengths: Mapping[tuple[int, int], float],
 ) -> float:
     d = float(
         haversine(
@@ -70,7 +77,7 @@ def partnership_value(
     )
 
 
-def check_feasibility(data: dict, output: dict) -> list[str]:
+def check_feasibility(data: dict[str, Any], output: dict[str, Any]) -> list[str]:
     """Return the list of contract violations of `output` for `data` (empty if valid)."""
     problem = validate(data)
     p = problem.params
@@ -157,7 +164,8 @@ def check_feasibility(data: dict, output: dict) -> list[str]:
     for li, c in per_learner.items():
         if c > p.max_partnerships_per_learner:
             errors.append(
-                f"learner {problem.ids[li]!r} has {c} partnerships (max {p.max_partnerships_per_learner})"
+                f"learner {problem.ids[li]!r} has {c} partnerships"
+                f" (max {p.max_partnerships_per_learner})"
             )
     for mi, c in per_mentor.items():
         if c > p.max_mentees_per_mentor:

@@ -21,6 +21,7 @@ import time
 
 import numpy as np
 
+from .aliases import FloatArray, IntArray
 from .geo import EARTH_RADIUS_KM, UNIT_KM
 from .problem import Problem
 
@@ -32,7 +33,12 @@ OPEN_MAX = 400  # the open move is tried in areas with at most this many takers
 
 
 class _State:
-    def __init__(self, problem: Problem, nets: list[tuple[int, list[int]]], dense=None):
+    def __init__(
+        self,
+        problem: Problem,
+        nets: list[tuple[int, list[int]]],
+        dense: FloatArray | None = None,
+    ) -> None:
         p = problem.params
         self.p = problem
         self.xyz = problem.xyz
@@ -52,7 +58,7 @@ class _State:
         self.assign = np.full(problem.n, -1, dtype=np.int64)
         self.area: list[int] = []
         self.mem: list[list[int]] = []
-        self.S: list[np.ndarray] = []  # per network: total distance to each member as host
+        self.S: list[FloatArray] = []  # per network: total distance to each member as host
         self.nsum: list[float] = []
         self.val: list[float] = []
         self.host: list[int] = []
@@ -61,18 +67,24 @@ class _State:
         for a, mem in nets:
             self.add(a, list(mem))
 
-    def dist(self, m: int, mem) -> np.ndarray:
+    def dist(self, m: int, mem: list[int] | IntArray) -> FloatArray:
+        d: FloatArray
         if self.D is not None:
-            return self.D[m, mem]
+            d = self.D[m, mem]
+            return d
         chord = np.sqrt(((self.xyz[mem] - self.xyz[m]) ** 2).sum(axis=1))
-        return _SCALE * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+        d = _SCALE * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+        return d
 
-    def block(self, mem) -> np.ndarray:
+    def block(self, mem: list[int]) -> FloatArray:
+        d: FloatArray
         if self.D is not None:
-            return self.D[np.ix_(mem, mem)]
+            d = self.D[np.ix_(mem, mem)]
+            return d
         pts = self.xyz[mem]
         chord = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
-        return _SCALE * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+        d = _SCALE * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
+        return d
 
     def evaluate(self, a: int, mem: list[int]) -> tuple[float, int]:
         """(value, best host) of a network with members `mem` in area `a`."""
@@ -138,7 +150,8 @@ def _try_move(st: _State, m: int, near: int) -> bool:
     if g0 == -np.inf:
         return False
     cur = int(st.assign[m])
-    best_gain, best = 1e-9, None
+    best_gain = 1e-9
+    best: tuple[int, int | None] | None = None  # (network, member it ejects)
     dw = st.dw
     for a in st.areas_of[m]:
         nm = st.need[(m, a)]
@@ -204,7 +217,7 @@ def _try_open(st: _State, a: int, takers: list[int]) -> bool:
     pts = st.xyz[c]
     chord = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
     D = _SCALE * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
-    best = (1e-9, None)
+    best: tuple[float, list[int] | None] = (1e-9, None)
     for hi_ in range(len(c)):
         score = profit - st.dw * D[hi_]
         order = np.argsort(-score, kind="stable")

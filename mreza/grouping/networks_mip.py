@@ -18,42 +18,47 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import highspy
 import numpy as np
 from scipy.sparse import csc_array
 
+from .aliases import Duals, IntArray, Network
 from .geo import pair_dist
 from .problem import Problem
 
 INF = highspy.kHighsInf
 PRESOLVE_OFF = False
-MIP_OPTIONS: dict[str, object] = {}
+MIP_OPTIONS: dict[str, bool | float | str] = {}
+
+AreaHost: TypeAlias = tuple[int, int]
 
 
 @dataclass
 class MipResult:
-    networks: list[tuple[int, list[int]]]  # (area, members incl. host first)
+    networks: list[Network]  # (area, members incl. host first)
     objective: float
     bound: float | None
     optimal: bool
-    y: dict | None = None
-    duals: tuple[dict, dict] | None = None  # relax only: (muni row prices, (m, a) row prices)
-    members: dict | None = None  # relax only: (area, host) -> members with x > 0
+    y: dict[AreaHost, float] | None = None  # relax only: (area, host) -> y
+    duals: Duals | None = None  # relax only: (muni row prices, (m, a) row prices)
+    members: dict[AreaHost, list[int]] | None = None  # relax only: members with x > 0
+    x: dict[AreaHost, list[float]] | None = None  # relax only: their x, aligned with members
 
 
 def build_and_solve(
     problem: Problem,
-    munis: np.ndarray,
-    cap: np.ndarray,
+    munis: IntArray,
+    cap: IntArray,
     blocked: set[tuple[int, int]],
     time_limit: float,
-    warm: list[tuple[int, list[int]]] | None = None,
+    warm: list[Network] | None = None,
     seed: int = 0,
     prune_k: int | None = None,
     gap: float = 1e-6,
     node_limit: int | None = None,
-    hosts: Mapping[tuple[int, int], Collection[int] | None] | None = None,
+    hosts: Mapping[AreaHost, Collection[int] | None] | None = None,
     relax: bool = False,
 ) -> MipResult:
     """Solve the MIP over `munis` (global indices) with residual capacities `cap`
@@ -66,10 +71,11 @@ def build_and_solve(
     capd = {int(m): int(c) for m, c in zip(munis, cap, strict=True)}
     lo, hi = p.min_size - 1, p.max_size - 1
     dw = p.distance_weight
-    cost, ycols = [], []
+    cost: list[float] = []
+    ycols: list[AreaHost] = []
     col = 0
-    ybase: dict[tuple[int, int], int] = {}
-    x_entries = []  # (col, a, h, m)
+    ybase: dict[AreaHost, int] = {}
+    x_entries: list[tuple[int, int, int, int]] = []  # (col, a, h, m)
     for a in range(need.shape[1]):
         sel = np.nonzero(need[:, a] > 0)[0]
         cand = [
@@ -87,7 +93,8 @@ def build_and_solve(
         for hi_, h in enumerate(cand):
             if hosts is not None and (a, h) not in hosts:
                 continue
-            allowed = None if hosts is None or hosts[(a, h)] is None else set(hosts[(a, h)])
+            listed = None if hosts is None else hosts[(a, h)]
+            allowed = None if listed is None else set(listed)
             ybase[(a, h)] = col
             ycols.append((a, h))
             cost.append(nv[hi_])
@@ -101,9 +108,13 @@ def build_and_solve(
     if not ycols:
         return MipResult([], 0.0, 0.0, True)
     n_col = col
-    rows_r, rows_c, rows_v, rlo, rhi = [], [], [], [], []
+    rows_r: list[int] = []
+    rows_c: list[int] = []
+    rows_v: list[float] = []
+    rlo: list[float] = []
+    rhi: list[float] = []
     r = 0
-    members_of: dict[tuple[int, int], list[int]] = {}
+    members_of: dict[AreaHost, list[tuple[int, int]]] = {}  # (area, host) -> (column, member)
     in_area: dict[tuple[int, int], list[int]] = {}
     in_muni: dict[int, list[int]] = {}
     for (a, h), yc in ybase.items():
@@ -123,15 +134,15 @@ def build_and_solve(
         in_muni.setdefault(m, []).append(xc)
     for key, xm in members_of.items():
         yc = ybase[key]
-        xs = [xc for xc, _m in xm]
+        xcols = [xc for xc, _m in xm]
         for coef, lo_b, hi_b in ((hi, -INF, 0.0), (lo, 0.0, INF)):
-            rows_r += [r] * (len(xs) + 1)
-            rows_c += [*xs, yc]
-            rows_v += [1.0] * len(xs) + [-float(coef)]
+            rows_r += [r] * (len(xcols) + 1)
+            rows_c += [*xcols, yc]
+            rows_v += [1.0] * len(xcols) + [-float(coef)]
             rlo.append(lo_b)
             rhi.append(hi_b)
             r += 1
-    area_row: dict[tuple[int, int], int] = {}
+    area_row: dict[tuple[int, int], int] = {}  # (municipality, area) -> row
     muni_row: dict[int, int] = {}
     for key, cs in in_area.items():
         area_row[key] = r
@@ -175,23 +186,27 @@ def build_and_solve(
         left = t_end - time.monotonic()
         if attempt > 0 and left < 0.05:
             break
-        h = _solver(
+        highs = _solver(
             lp, seed, max(0.01, left), gap, node_limit, presolve=attempt == 0 and not PRESOLVE_OFF
         )
         if warm:
-            _set_warm(h, warm, ybase, members_of, n_col)
-        h.run()
-        info = h.getInfo()
+            _set_warm(highs, warm, ybase, members_of, n_col)
+        highs.run()
+        info = highs.getInfo()
         if relax:
-            xs = np.asarray(h.getSolution().col_value)
+            xs = np.asarray(highs.getSolution().col_value, dtype=np.float64)
             ys = {key: float(xs[yc]) for key, yc in ybase.items()}
-            rd = -np.asarray(h.getSolution().row_dual)  # prices >= 0 of the maximisation
+            # prices >= 0 of the maximisation
+            rd = -np.asarray(highs.getSolution().row_dual, dtype=np.float64)
             duals = (
                 {m: max(0.0, float(rd[i])) for m, i in muni_row.items()},
                 {k: max(0.0, float(rd[i])) for k, i in area_row.items()},
             )
-            ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            ok = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
             used = {key: [m for xc, m in members_of[key] if xs[xc] > 1e-6] for key in ybase}
+            xval = {
+                key: [float(xs[xc]) for xc, _m in members_of[key] if xs[xc] > 1e-6] for key in ybase
+            }
             return MipResult(
                 [],
                 -float(info.objective_function_value),
@@ -200,12 +215,15 @@ def build_and_solve(
                 ys,
                 duals,
                 used,
+                xval,
             )
-        status = h.getModelStatus()
-        xs = np.asarray(h.getSolution().col_value) if info.primal_solution_status != 0 else None
+        status = highs.getModelStatus()
+        found = info.primal_solution_status != 0
+        sol = np.asarray(highs.getSolution().col_value, dtype=np.float64) if found else None
         bound = -float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
-        if xs is None or len(xs) != n_col:
+        if sol is None or len(sol) != n_col:
             return MipResult([], 0.0, bound, False)
+        xs = sol
         reported = -float(info.objective_function_value)
         # HiGHS 1.16 may hand back the warm start instead of the solution found in presolve
         if abs(float(costs @ xs) - reported) <= 1e-6 * (1 + abs(reported)):
@@ -219,8 +237,15 @@ def build_and_solve(
     return MipResult(nets, float(costs @ xs), bound, optimal)
 
 
-def _solver(lp, seed, time_limit, gap, node_limit, presolve: bool) -> highspy.Highs:
-    h = highspy.Highs()
+def _solver(
+    lp: highspy.HighsLp,
+    seed: int,
+    time_limit: float,
+    gap: float,
+    node_limit: int | None,
+    presolve: bool,
+) -> highspy.Highs:
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy: Highs.__init__ unannotated
     h.silent()
     for key, val in MIP_OPTIONS.items():
         h.setOptionValue(key, val)
@@ -236,7 +261,13 @@ def _solver(lp, seed, time_limit, gap, node_limit, presolve: bool) -> highspy.Hi
     return h
 
 
-def _set_warm(h, warm, ybase, members_of, n_col) -> None:
+def _set_warm(
+    h: highspy.Highs,
+    warm: list[Network],
+    ybase: dict[AreaHost, int],
+    members_of: dict[AreaHost, list[tuple[int, int]]],
+    n_col: int,
+) -> None:
     xw = np.zeros(n_col)
     for a, mem in warm:
         host = mem[0]

@@ -26,6 +26,8 @@ Beyond EXHAUSTIVE_PAIRS candidate pairs the scan is skipped (bound None).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeAlias
 
 import highspy
 import numpy as np
@@ -33,8 +35,16 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
+from .aliases import FloatArray, IntArray
 from .geo import EARTH_RADIUS_KM, UNIT_KM
 from .problem import Problem
+
+# candidate columns: learner, area, mentor indices and weights (aligned)
+Edges: TypeAlias = tuple[IntArray, IntArray, IntArray, FloatArray]
+# the (learner, area) row prices, looked up by key learner * n_areas + area
+RowPrices: TypeAlias = Callable[[IntArray], FloatArray]
+# (learner, mentor, area) index triples
+Triples: TypeAlias = list[tuple[int, int, int]]
 
 EXHAUSTIVE_PAIRS = 150_000_000
 CHUNK = 1_500_000
@@ -43,18 +53,19 @@ TOL = 1e-9
 DSCALE = 2 * EARTH_RADIUS_KM / UNIT_KM
 
 
-def _dist_rows(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+def _dist_rows(A: FloatArray, B: FloatArray) -> FloatArray:
     chord2 = np.clip(2.0 - 2.0 * np.einsum("ij,ikj->ik", A, B), 0.0, 4.0)
-    return DSCALE * np.arcsin(np.sqrt(chord2) / 2)
+    d: FloatArray = DSCALE * np.arcsin(np.sqrt(chord2) / 2)
+    return d
 
 
-def _initial(problem: Problem, k_near: int, keep: int):
+def _initial(problem: Problem, k_near: int, keep: int) -> Edges:
     """Candidate columns: per (l, a) the k_near nearest and the 8 strongest mentors;
     then the best `keep` per unit (learner if P == 1, else (l, a))."""
     na = len(problem.areas)
     mdw = problem.params.mentor_distance_weight
     needs, strs = problem.area_slices("need"), problem.area_slices("strength")
-    out = ([], [], [], [])
+    out: tuple[list[IntArray], list[IntArray], list[IntArray], list[FloatArray]] = ([], [], [], [])
     for a, ((L, nL), (M, sM)) in enumerate(zip(needs, strs, strict=True)):
         if len(L) == 0 or len(M) == 0:
             continue
@@ -77,7 +88,8 @@ def _initial(problem: Problem, k_near: int, keep: int):
     if not out[0]:
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, np.zeros(0)
-    el, ea, em, ew = (np.concatenate(x) for x in out)
+    el, ea, em = np.concatenate(out[0]), np.concatenate(out[1]), np.concatenate(out[2])
+    ew = np.concatenate(out[3])
     unit = el if problem.params.max_partnerships_per_learner == 1 else el * na + ea
     order = np.lexsort((em, -ew, unit))
     unit = unit[order]
@@ -86,14 +98,22 @@ def _initial(problem: Problem, k_near: int, keep: int):
     return el[sel], ea[sel], em[sel], ew[sel]
 
 
-def _price(problem: Problem, c, u, v_of, have: set, topn: int = 4):
+def _price(
+    problem: Problem,
+    c: FloatArray,
+    u: FloatArray,
+    v_of: RowPrices,
+    have: set[tuple[int, int, int]],
+    topn: int = 4,
+) -> Edges:
     """Exhaustive scan for columns with reduced profit w - c_m - u_l - v_la > TOL
     (float32 filter with slack, exact float64 re-check); the best `topn` per (l, a)."""
     na = len(problem.areas)
     mdw = problem.params.mentor_distance_weight
     needs, strs = problem.area_slices("need"), problem.area_slices("strength")
     xyz32 = problem.xyz.astype(np.float32)
-    out = ([], [], [], [])
+    # the last list holds (weight, reduced profit) pairs
+    out: tuple[list[IntArray], list[IntArray], list[IntArray], list[FloatArray]] = ([], [], [], [])
     for a, ((L, nL), (M, sM)) in enumerate(zip(needs, strs, strict=True)):
         if len(L) == 0 or len(M) == 0:
             continue
@@ -127,7 +147,8 @@ def _price(problem: Problem, c, u, v_of, have: set, topn: int = 4):
     if not out[0] or sum(len(x) for x in out[0]) == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, np.zeros(0)
-    el, ea, em, wr = (np.concatenate(x) for x in out)
+    el, ea, em = np.concatenate(out[0]), np.concatenate(out[1]), np.concatenate(out[2])
+    wr = np.concatenate(out[3])
     fresh = np.asarray(
         [(int(x), int(y), int(z)) not in have for x, y, z in zip(el, ea, em, strict=True)],
         dtype=bool,
@@ -141,13 +162,21 @@ def _price(problem: Problem, c, u, v_of, have: set, topn: int = 4):
     return el[sel], ea[sel], em[sel], wr[sel, 0]
 
 
-def _seg_max(keys: np.ndarray, vals: np.ndarray, size: int) -> np.ndarray:
+def _seg_max(keys: IntArray, vals: FloatArray, size: int) -> FloatArray:
     out = np.full(size, -np.inf)
     np.maximum.at(out, keys, vals)
     return out
 
 
-def _min_prices(problem: Problem, el, ea, em, ew, x, iters: int = 5000) -> np.ndarray:
+def _min_prices(
+    problem: Problem,
+    el: IntArray,
+    ea: IntArray,
+    em: IntArray,
+    ew: FloatArray,
+    x: FloatArray,
+    iters: int = 5000,
+) -> FloatArray:
     """Smallest mentor prices c >= 0 under which no learner envies an unused edge
     (least fixed point, Bellman-Ford style from c = 0): for every unused column
     (l, a, m), c_m >= w - cover(l, a), where cover is what l gives up to take it."""
@@ -182,7 +211,9 @@ def _min_prices(problem: Problem, el, ea, em, ew, x, iters: int = 5000) -> np.nd
     return c
 
 
-def _solve_lp(problem: Problem, el, ea, em, ew) -> np.ndarray:
+def _solve_lp(
+    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray
+) -> FloatArray:
     n, na = problem.n, len(problem.areas)
     p = problem.params
     n_e = len(el)
@@ -213,7 +244,7 @@ def _solve_lp(problem: Problem, el, ea, em, ew) -> np.ndarray:
     lp.a_matrix_.start_ = np.arange(0, nnz * n_e + 1, nnz, dtype=np.int32)
     lp.a_matrix_.index_ = rows.ravel().astype(np.int32)
     lp.a_matrix_.value_ = np.ones(nnz * n_e)
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy: Highs.__init__ unannotated
     h.silent()
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "on")
@@ -221,10 +252,12 @@ def _solve_lp(problem: Problem, el, ea, em, ew) -> np.ndarray:
     h.setOptionValue("random_seed", 0)
     h.passModel(lp)
     h.run()
-    return np.asarray(h.getSolution().col_value)
+    return np.asarray(h.getSolution().col_value, dtype=np.float64)
 
 
-def _solve_matching(problem: Problem, el, ea, em, ew) -> np.ndarray | None:
+def _solve_matching(
+    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray
+) -> FloatArray | None:
     """When learner capacities reduce to unit rows (P == 1, or P >= every learner's
     number of needs) the problem is an assignment: units x mentor slots (+ a private
     'no partner' slot per unit), solved by LAPJVsp. Returns x, or None if not applicable."""
@@ -264,7 +297,9 @@ def _solve_matching(problem: Problem, el, ea, em, ew) -> np.ndarray | None:
     return x
 
 
-def _duals(problem: Problem, el, ea, em, ew, c):
+def _duals(
+    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray, c: FloatArray
+) -> tuple[FloatArray, RowPrices, float]:
     """Dual (u, v) implied by mentor prices c (feasible for the present columns):
     u_l = P-th largest positive area best of l, v_la = max(0, best_a - u_l)."""
     n, na = problem.n, len(problem.areas)
@@ -283,7 +318,7 @@ def _duals(problem: Problem, el, ea, em, ew, c):
     v = np.maximum(best - u[lk], 0.0)
     bound = P * u.sum() + v.sum() + K * c.sum()
 
-    def v_of(q: np.ndarray) -> np.ndarray:
+    def v_of(q: IntArray) -> FloatArray:
         if len(keys) == 0:
             return np.zeros(len(q))
         pos = np.searchsorted(keys, q).clip(0, len(keys) - 1)
@@ -292,7 +327,7 @@ def _duals(problem: Problem, el, ea, em, ew, c):
     return u, v_of, float(bound)
 
 
-def solve_partnerships(problem: Problem, deadline: float):
+def solve_partnerships(problem: Problem, deadline: float) -> tuple[Triples, float, float | None]:
     """Return (sorted list of (learner, mentor, area) index triples, objective, bound or None)."""
     p = problem.params
     if p.max_partnerships_per_learner == 0 or p.max_mentees_per_mentor == 0 or problem.n < 2:
@@ -308,9 +343,8 @@ def solve_partnerships(problem: Problem, deadline: float):
     x = np.zeros(0)
     for _ in range(100):
         if len(el):
-            x = _solve_matching(problem, el, ea, em, ew)
-            if x is None:
-                x = _solve_lp(problem, el, ea, em, ew)
+            matched = _solve_matching(problem, el, ea, em, ew)
+            x = _solve_lp(problem, el, ea, em, ew) if matched is None else matched
             c = _min_prices(problem, el, ea, em, ew, x)
         else:
             c = np.zeros(problem.n)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 from scipy.sparse import csr_array
 
+from .aliases import FloatArray, IntArray
 from .geo import unit_vectors
 
 DEFAULT_PARAMS: dict[str, float | int] = {
@@ -35,6 +37,10 @@ INT_PARAMS = {
 FLOAT_PARAMS = ("distance_weight", "mentor_distance_weight")
 
 
+# one validated municipality: (id, lat, lon, needs, strengths)
+Row: TypeAlias = tuple[str, float, float, dict[str, float], dict[str, float]]
+
+
 class GroupingInputError(ValueError):
     """Invalid input; the message is one line naming the field (and municipality)."""
 
@@ -53,18 +59,18 @@ class Params:
 @dataclass
 class Problem:
     ids: list[str]
-    lat: np.ndarray
-    lon: np.ndarray
+    lat: FloatArray
+    lon: FloatArray
     areas: list[str]
     # sparse (municipality, area, value) triplets, value > 0, sorted by (area, municipality)
-    need_m: np.ndarray
-    need_a: np.ndarray
-    need_v: np.ndarray
-    str_m: np.ndarray
-    str_a: np.ndarray
-    str_v: np.ndarray
+    need_m: IntArray
+    need_a: IntArray
+    need_v: FloatArray
+    str_m: IntArray
+    str_a: IntArray
+    str_v: FloatArray
     params: Params
-    xyz: np.ndarray = field(init=False)
+    xyz: FloatArray = field(init=False)
     need_csr: csr_array = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,7 +82,7 @@ class Problem:
     def n(self) -> int:
         return len(self.ids)
 
-    def area_slices(self, which: str = "need") -> list[tuple[np.ndarray, np.ndarray]]:
+    def area_slices(self, which: str = "need") -> list[tuple[IntArray, FloatArray]]:
         """Per area index: (municipality indices, values) with value > 0."""
         m, a, v = (
             (self.need_m, self.need_a, self.need_v)
@@ -121,9 +127,18 @@ def _validate_params(raw: object) -> Params:
         values[key] = val
     if values["max_size"] < values["min_size"]:
         raise GroupingInputError(
-            f"params.max_size: must be >= params.min_size ({values['min_size']}), got {values['max_size']!r}"
+            f"params.max_size: must be >= params.min_size ({values['min_size']}),"
+            f" got {values['max_size']!r}"
         )
-    return Params(**values)  # type: ignore[arg-type]
+    return Params(
+        min_size=int(values["min_size"]),
+        max_size=int(values["max_size"]),
+        max_networks_per_municipality=int(values["max_networks_per_municipality"]),
+        distance_weight=float(values["distance_weight"]),
+        max_partnerships_per_learner=int(values["max_partnerships_per_learner"]),
+        max_mentees_per_mentor=int(values["max_mentees_per_mentor"]),
+        mentor_distance_weight=float(values["mentor_distance_weight"]),
+    )
 
 
 def _validate_scores(i: int, mid: str, name: str, raw: object, out: dict[str, float]) -> None:
@@ -162,7 +177,7 @@ def validate(data: object) -> Problem:
     if not isinstance(munis, list):
         raise GroupingInputError("municipalities: missing or not a list")
     seen: dict[str, int] = {}
-    rows = []
+    rows: list[Row] = []
     for i, mu in enumerate(munis):
         if not isinstance(mu, dict):
             raise GroupingInputError(f"municipalities[{i}]: must be an object")
@@ -199,16 +214,19 @@ def validate(data: object) -> Problem:
     return build_problem(rows, params)
 
 
-def build_problem(rows: list, params: Params) -> Problem:
+def build_problem(rows: list[Row], params: Params) -> Problem:
     rows = sorted(rows, key=lambda r: r[0])
     ids = [r[0] for r in rows]
     areas = sorted({a for r in rows for a in r[3]} | {a for r in rows for a in r[4]})
     aidx = {a: k for k, a in enumerate(areas)}
 
-    def triplets(col: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        m, a, v = [], [], []
+    def triplets(col: int) -> tuple[IntArray, IntArray, FloatArray]:
+        m: list[int] = []
+        a: list[int] = []
+        v: list[float] = []
         for i, r in enumerate(rows):
-            for area, val in r[col].items():
+            scores = r[3] if col == 3 else r[4]
+            for area, val in scores.items():
                 m.append(i)
                 a.append(aidx[area])
                 v.append(val)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
+from .aliases import Duals, FloatArray, IntArray, Network
 from .bound import CAUTIOUS, NEAR_OPTIMAL, Lagrangian, StepRule, lagrangian, lagrangian_bound
 from .feasibility import need_lookup, net_value, partnership_value, strength_lookup
 from .local_search import improve
@@ -18,30 +21,34 @@ from .problem import Problem, validate
 
 SMALL = 300  # whole-instance LP + restricted MIP up to this size
 REGION = 150  # municipalities per region in the geographic decomposition
-REGION_MID = 150  # the same up to LP_BOUND_MAX, where a global repair follows
+REGION_LARGE = 1000  # the same up to LS_MAX, each solved like a mid-sized instance
 LP_BOUND_MAX = 2500
 LS_MAX = 20000
+# Between SMALL and LP_BOUND_MAX, the shares of the network time, each of what is left: the
+# Lagrangian bound, the LP rounding and its descent (then the local search)
+MID_SHARES = (0.35, 0.75)
+ROUND_HOSTS = 400
 
 
 def default_time_limit(n: int) -> float:
     return 5.0 if n <= 200 else 30.0 if n <= 2000 else 120.0
 
 
-def _value(problem: Problem, nets) -> float:
+def _value(problem: Problem, nets: Iterable[Network]) -> float:
     return float(sum(net_value(problem, a, mem)[0] for a, mem in nets))
 
 
 def solve_subset(
     problem: Problem,
-    munis: np.ndarray,
-    warm,
+    munis: IntArray,
+    warm: list[Network],
     time_limit: float,
     seed: int,
     lp_bound: bool = False,
     full: bool = False,
-    duals_out: tuple[dict, dict] | None = None,
+    duals_out: Duals | None = None,
     lp_share: float = 0.4,
-):
+) -> tuple[list[Network], float, float | None]:
     """LP relaxation, then the MIP restricted to hosts the LP uses (y > 0.2) or the warm
     start uses; with `full`, then the unrestricted MIP (warm-started) for the time left.
     Returns (networks, value, bound or None); LP duals go into `duals_out`."""
@@ -50,7 +57,9 @@ def solve_subset(
     lp = build_and_solve(
         problem, munis, cap, set(), max(0.05, lp_share * time_limit), relax=True, seed=seed
     )
-    hosts: dict = {k: None for k, v in (lp.y or {}).items() if v > 0.2}
+    hosts: dict[tuple[int, int], list[int] | None] = {
+        k: None for k, v in (lp.y or {}).items() if v > 0.2
+    }
     if duals_out is not None and lp.optimal and lp.duals is not None:
         duals_out[0].update(lp.duals[0])
         duals_out[1].update(lp.duals[1])
@@ -89,7 +98,7 @@ SMALL_STAGES: list[tuple[float, float, bool]] = [(0.5, 0.4, True), (0.2, 0.6, Fa
 QUICK = StepRule(theta=1.0, stall=5, theta_min=1e-3)
 
 
-def subproblem(problem: Problem, munis: np.ndarray) -> Problem:
+def subproblem(problem: Problem, munis: IntArray) -> Problem:
     """The network problem restricted to `munis` (sorted global indices), same areas and
     parameters; municipality k of the result is munis[k]."""
     munis = np.sort(np.asarray(munis, dtype=np.int64))
@@ -112,7 +121,7 @@ def subproblem(problem: Problem, munis: np.ndarray) -> Problem:
     )
 
 
-def _host_first(problem: Problem, nets) -> list[tuple[int, list[int]]]:
+def _host_first(problem: Problem, nets: Iterable[Network]) -> list[Network]:
     out = []
     for a, mem in nets:
         _, h = net_value(problem, a, mem)
@@ -120,7 +129,13 @@ def _host_first(problem: Problem, nets) -> list[tuple[int, list[int]]]:
     return out
 
 
-def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: list | None = None):
+def solve_small(
+    problem: Problem,
+    warm: list[Network],
+    deadline: float,
+    seed: int,
+    mult_out: list[tuple[FloatArray, FloatArray]] | None = None,
+) -> tuple[list[Network], float, float | None]:
     """Networks of a whole (small) problem: a quick Lagrangian bound, the LP relaxation over
     the columns it prices near zero (a fraction of the full LP, and in practice its optimum),
     then two MIPs warm-started from the best so far: the hosts the LP opens (y > 0.5) with
@@ -132,7 +147,17 @@ def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: li
     total = max(0.05, deadline - start)
     best = _host_first(problem, warm)
     best_val = _value(problem, warm)
-    lag = lagrangian(problem, start + 0.08 * total, best_val, k_near=n, max_iter=400, steps=QUICK)
+    # listing the subproblems may take longer than the 8 % of the steps on a loaded machine;
+    # without them the run would fall back to the construction
+    lag = lagrangian(
+        problem,
+        start + 0.08 * total,
+        best_val,
+        k_near=n,
+        max_iter=400,
+        steps=QUICK,
+        build_deadline=start + 0.3 * total,
+    )
     if lag is None or lag.terms is None:
         return best, best_val, None if lag is None else lag.bound
     bound = lag.bound
@@ -147,8 +172,18 @@ def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: li
     lp = build_and_solve(
         problem, allm, cap, set(), lp_end - time.monotonic(), relax=True, seed=seed, hosts=cand
     )
-    stages = []
-    if lp.optimal and lp.y is not None and lp.members is not None:
+    # per stage: (area, host) pairs that may open, each with its members (None: any), and the
+    # share of the time left
+    stages: list[tuple[dict[tuple[int, int], list[int] | None], float]] = []
+    if lp.optimal and lp.y is not None and lp.members is not None and lp.x is not None:
+        # the rounding alone is poor, but a descent from it is usually the best start for the
+        # MIPs below: the LP's networks are where the optimum's are
+        rounded = round_lp(problem, lp.y, lp.members, lp.x)
+        descent_end = time.monotonic() + 0.25 * (deadline - time.monotonic())
+        rounded = _host_first(problem, improve(problem, rounded, descent_end, seed, perturb=False))
+        rounded_val = _value(problem, rounded)
+        if rounded_val > best_val + 1e-9:
+            best, best_val = rounded, rounded_val
         for thr, share, full_members in SMALL_STAGES:
             stages.append(
                 (
@@ -178,10 +213,13 @@ def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: li
         stages = [(dict(cand), 1.0)]
     for hosts, share in stages:
         for a, mem in best:
-            if (a, mem[0]) in hosts and hosts[(a, mem[0])] is not None:
-                hosts[(a, mem[0])] = sorted(set(hosts[(a, mem[0])]) | set(mem[1:]))
-            elif (a, mem[0]) not in hosts:
-                hosts[(a, mem[0])] = list(mem[1:])
+            key = (a, mem[0])
+            if key not in hosts:
+                hosts[key] = list(mem[1:])
+            else:
+                listed = hosts[key]
+                if listed is not None:
+                    hosts[key] = sorted(set(listed) | set(mem[1:]))
         left = share * (deadline - time.monotonic())
         if left < 0.02:
             break
@@ -198,7 +236,49 @@ def solve_small(problem: Problem, warm, deadline: float, seed: int, mult_out: li
     return best, best_val, bound
 
 
-def _collapse_duals(problem: Problem, duals) -> tuple[dict, dict]:
+def round_lp(
+    problem: Problem,
+    y: dict[tuple[int, int], float],
+    members: dict[tuple[int, int], list[int]],
+    x: dict[tuple[int, int], list[float]],
+    min_y: float = 0.1,
+) -> list[Network]:
+    """Networks read off an LP solution of the host-based model: (area, host) pairs by
+    decreasing y, each taking its free members by decreasing x / y (those above one half,
+    then the next best up to `min_size`); pairs that cannot reach `min_size` are skipped."""
+    p = problem.params
+    lo, hi = p.min_size, p.max_size
+    left = np.full(problem.n, p.max_networks_per_municipality)
+    taken: set[tuple[int, int]] = set()  # (municipality, area)
+    nets: list[Network] = []
+    for key in sorted(y, key=lambda k: (-y[k], k)):
+        yv = y[key]
+        if yv < min_y:
+            break
+        a, h = key
+        if left[h] <= 0 or (h, a) in taken:
+            continue
+        free = sorted(
+            (-(xv / yv), m)
+            for m, xv in zip(members[key], x[key], strict=True)
+            if left[m] > 0 and (m, a) not in taken
+        )
+        pick = [m for r, m in free[: hi - 1] if -r > 0.5]
+        if len(pick) < lo - 1:
+            pick = [m for _r, m in free[: lo - 1]]
+        if len(pick) < lo - 1:
+            continue
+        mem = [h, *pick]
+        if net_value(problem, a, mem)[0] <= 0:
+            continue
+        for m in mem:
+            left[m] -= 1
+            taken.add((m, a))
+        nets.append((a, mem))
+    return _host_first(problem, nets)
+
+
+def _collapse_duals(problem: Problem, duals: Duals) -> Duals:
     """LP row prices as Lagrangian multipliers; with one network per municipality the
     largest area price moves onto the municipality price (tighter in every term)."""
     lam, mu = dict(duals[0]), dict(duals[1])
@@ -216,7 +296,9 @@ def _collapse_duals(problem: Problem, duals) -> tuple[dict, dict]:
     return lam, mu
 
 
-def solve_networks(problem: Problem, deadline: float, seed: int):
+def solve_networks(
+    problem: Problem, deadline: float, seed: int
+) -> tuple[list[Network], float | None, bool]:
     """Returns (networks, bound or None, proven optimal)."""
     n = problem.n
     if n == 0 or problem.params.max_networks_per_municipality == 0:
@@ -227,28 +309,35 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
             bound = lagrangian_bound(problem, deadline + 0.5, val)
         optimal = bound is not None and val >= bound - 1e-6 * max(1.0, abs(bound))
         return nets, bound, optimal
-    mid = n <= LP_BOUND_MAX
-    k = max(1, math.ceil(n / (REGION_MID if mid else REGION)))
-    regions = bisect(problem.xyz, np.arange(n), k)
+    if n <= LP_BOUND_MAX:
+        return solve_mid(problem, deadline, seed)
+    # up to LS_MAX, regions of the mid-sized kind (LP rounding); beyond, small ones
+    region_size = REGION_LARGE if n <= LS_MAX else REGION
+    regions = bisect(problem.xyz, np.arange(n), max(1, math.ceil(n / region_size)))
     # each region is constructed on its own sub-problem (construct() on the whole instance
     # sorts all its needs: 600 regions of a 100,000 instance took 30 s that way)
-    nets_by_region: list = [None] * len(regions)
-    # mid-sized instances keep 65 % for the local search, the bound and the global repair;
-    # larger ones 40 % for the local search and the bound
-    bound_time = (0.65 if mid else 0.4 if n <= LS_MAX else 0.3) * (deadline - time.monotonic())
+    nets_by_region: list[list[Network] | None] = [None] * len(regions)
+    # 40 % (30 % above LS_MAX) for the local search and the bound
+    region_share = 0.6 if n <= LS_MAX else 0.7
+    bound_time = (1.0 - region_share) * (deadline - time.monotonic())
     work_end = deadline - bound_time
     rng = np.random.default_rng(seed)
-    duals: tuple[dict, dict] = ({}, {})
+    duals: Duals = ({}, {})
     order = rng.permutation(len(regions)).tolist()
     for done, i in enumerate(order):
         left = work_end - time.monotonic()
         if left < 0.3:
             break
-        per = max(0.3, min(6.0, left / (len(order) - done)))
+        per = max(0.3, min(6.0 * region_size / REGION, left / (len(order) - done)))
         munis = np.sort(regions[i])
         sub = subproblem(problem, munis)
-        mult: list = []
-        nets_i, _, _ = solve_small(sub, construct(sub), time.monotonic() + per, seed, mult_out=mult)
+        mult: list[tuple[FloatArray, FloatArray]] = []
+        if sub.n > SMALL:
+            nets_i, _, _ = solve_mid(sub, time.monotonic() + per, seed, mult_out=mult)
+        else:
+            nets_i, _, _ = solve_small(
+                sub, construct(sub), time.monotonic() + per, seed, mult_out=mult
+            )
         nets_by_region[i] = [(a, [int(munis[k]) for k in mem]) for a, mem in nets_i]
         if mult:
             lam_i, mu_i = mult[-1]
@@ -268,23 +357,88 @@ def solve_networks(problem: Problem, deadline: float, seed: int):
     # local search across the region borders (its neighbour lists scan an area's networks,
     # too slow beyond LS_MAX municipalities)
     if n <= LS_MAX:
-        ls_end = time.monotonic() + (0.2 if mid else 0.5) * (deadline - time.monotonic())
-        nets = improve(problem, nets, ls_end, seed, perturb=mid)
+        ls_end = time.monotonic() + 0.5 * (deadline - time.monotonic())
+        nets = improve(problem, nets, ls_end, seed, perturb=False)
     val = _value(problem, nets)
-    if not mid:
-        lag = network_lagrangian(problem, deadline, val, duals)
-        return nets, trivial_bound(problem) if lag is None else lag.bound, False
-    lag_end = time.monotonic() + 0.3 * (deadline - time.monotonic())
-    lag = network_lagrangian(problem, lag_end, val, duals)
+    lag = network_lagrangian(problem, deadline, val, duals)
+    return nets, trivial_bound(problem) if lag is None else lag.bound, False
+
+
+def solve_mid(
+    problem: Problem,
+    deadline: float,
+    seed: int,
+    mult_out: list[tuple[FloatArray, FloatArray]] | None = None,
+) -> tuple[list[Network], float | None, bool]:
+    """Networks of a mid-sized instance (SMALL to LP_BOUND_MAX municipalities): the
+    construction, the Lagrangian bound from trivial multipliers (every needy member listed),
+    the LP over the columns it prices near zero, rounded and improved by a descent, then the
+    local search with perturbations for the time left. Returns (networks, bound, optimal);
+    the Lagrangian multipliers go into `mult_out`."""
+    nets = construct(problem)
+    val = _value(problem, nets)
+    lag_end = time.monotonic() + MID_SHARES[0] * (deadline - time.monotonic())
+    lag = network_lagrangian(problem, lag_end, val, ({}, {}))
     if lag is None:
-        return nets, trivial_bound(problem), False
+        return improve(problem, nets, deadline, seed), trivial_bound(problem), False
+    if mult_out is not None:
+        mult_out.append((lag.lam, lag.mu))
     if lag.terms is not None and time.monotonic() < deadline - 0.5:
-        final = 0.1 * (deadline - time.monotonic())
-        nets, val = repair_globally(problem, nets, val, lag, deadline - final, seed)
-        nets = improve(problem, nets, deadline, seed)
-        val = _value(problem, nets)
+        round_end = time.monotonic() + MID_SHARES[1] * (deadline - time.monotonic())
+        nets, val, rounded = round_globally(problem, nets, val, lag, round_end, seed)
+        # the LP did not finish: the restricted MIP instead, if there is time to build it
+        if not rounded and deadline - time.monotonic() > 3.0:
+            final = 0.1 * (deadline - time.monotonic())
+            nets, val = repair_globally(problem, nets, val, lag, deadline - final, seed)
+    nets = improve(problem, nets, deadline, seed)
+    val = _value(problem, nets)
     optimal = val >= lag.bound - 1e-6 * max(1.0, abs(lag.bound))
     return nets, lag.bound, optimal
+
+
+def round_globally(
+    problem: Problem,
+    nets: list[Network],
+    val: float,
+    lag: Lagrangian,
+    deadline: float,
+    seed: int,
+) -> tuple[list[Network], float, bool]:
+    """The LP relaxation of the whole instance over the columns that the multipliers price
+    near zero (plus the current networks), rounded (`round_lp`) and improved by a descent,
+    kept if better. A descent from this rounding beats the descent from the construction and
+    the restricted MIP (which rarely finds a better incumbent in the time). Returns
+    (networks, value, whether the LP was solved)."""
+    if lag.terms is None:
+        return nets, val, False
+    start = time.monotonic()
+    # a small LP (it must finish, at most ROUND_HOSTS (area, host) pairs): the rounding and the
+    # descent do the rest
+    cand = lag.terms.candidates(
+        lag.lam, lag.mu, host_slack=0.01, member_slack=0.01, per_host=15, max_hosts=ROUND_HOSTS
+    )
+    for a, mem in _host_first(problem, nets):
+        cand[(a, mem[0])] = sorted(set(cand.get((a, mem[0]), [])) | set(mem[1:]))
+    n = problem.n
+    caps = np.full(n, problem.params.max_networks_per_municipality)
+    lp = build_and_solve(
+        problem,
+        np.arange(n),
+        caps,
+        set(),
+        0.75 * (deadline - start),
+        relax=True,
+        seed=seed,
+        hosts=cand,
+    )
+    if not (lp.optimal and lp.y is not None and lp.members is not None and lp.x is not None):
+        return nets, val, False
+    rounded = round_lp(problem, lp.y, lp.members, lp.x)
+    rounded = improve(problem, rounded, deadline, seed, perturb=False)
+    rounded_val = _value(problem, rounded)
+    if rounded_val > val + 1e-9:
+        return rounded, rounded_val, True
+    return nets, val, True
 
 
 def trivial_bound(problem: Problem) -> float:
@@ -298,10 +452,19 @@ def trivial_bound(problem: Problem) -> float:
     return float(v[rank < cap].sum())
 
 
-def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, seed: int):
+def repair_globally(
+    problem: Problem,
+    nets: list[Network],
+    val: float,
+    lag: Lagrangian,
+    deadline: float,
+    seed: int,
+) -> tuple[list[Network], float]:
     """Re-solve the whole instance, warm-started, over the (area, host) pairs and members
     that the Lagrangian multipliers price near zero (plus those of the current solution):
     this joins networks across the region borders of the decomposition."""
+    if lag.terms is None:  # no (area, host) subproblem at all: nothing to re-solve
+        return nets, val
     cand = lag.terms.candidates(lag.lam, lag.mu, host_slack=0.05, member_slack=0.05, per_host=25)
     warm = []
     for a, mem in nets:
@@ -328,7 +491,9 @@ def repair_globally(problem: Problem, nets, val: float, lag, deadline: float, se
     return nets, val
 
 
-def network_lagrangian(problem: Problem, deadline: float, val: float, duals) -> Lagrangian | None:
+def network_lagrangian(
+    problem: Problem, deadline: float, val: float, duals: Duals
+) -> Lagrangian | None:
     """Lagrangian bound at the regional LP duals (municipalities of unsolved regions
     get the trivial multiplier: their best need), polished by subgradient steps.
     Up to LP_BOUND_MAX municipalities every needy member is listed (no far bound)."""
@@ -349,12 +514,16 @@ def network_lagrangian(problem: Problem, deadline: float, val: float, duals) -> 
         for m, v in top.items():
             lam[m] = lam.get(m, 0.0) + v
         mu = {}
-    k_near = n if n <= LP_BOUND_MAX else 30
+    # the float32 search reads short lists (bound.SHORT_W), so up to LS_MAX a longer list
+    # (a tighter far-member term) costs little
+    k_near = n if n <= LP_BOUND_MAX else 120 if n <= LS_MAX else 30
     steps = NEAR_OPTIMAL if n <= LP_BOUND_MAX else CAUTIOUS
     return lagrangian(problem, deadline, val, k_near=k_near, duals=(lam, mu), steps=steps)
 
 
-def solve_problem(problem: Problem, time_limit: float | None = None, seed: int = 0) -> dict:
+def solve_problem(
+    problem: Problem, time_limit: float | None = None, seed: int = 0
+) -> dict[str, Any]:
     t0 = time.monotonic()
     limit = default_time_limit(problem.n) if time_limit is None else float(time_limit)
     end = t0 + max(0.2, 0.88 * limit - 0.35)  # leave room for start-up and output
@@ -395,14 +564,19 @@ def solve_problem(problem: Problem, time_limit: float | None = None, seed: int =
     }
 
 
-def solve(data: dict, time_limit: float | None = None, seed: int = 0) -> dict:
+def solve(data: object, time_limit: float | None = None, seed: int = 0) -> dict[str, Any]:
     """Validate `data` and return the solution dict described in the package docstring."""
     return solve_problem(validate(data), time_limit=time_limit, seed=seed)
 
 
 def lns(
-    problem: Problem, nets, deadline: float, seed: int, window: int = 50, step_time: float = 1.0
-):
+    problem: Problem,
+    nets: list[Network],
+    deadline: float,
+    seed: int,
+    window: int = 50,
+    step_time: float = 1.0,
+) -> tuple[list[Network], float]:
     """Large-neighbourhood search: around a seeded random municipality, free the `window`
     nearest municipalities together with every network they belong to, and re-solve that
     part exactly (the host-based MIP, warm-started from the freed networks, so it is never

@@ -1,4 +1,4 @@
-"""The path for mid-sized instances: regions, the Lagrangian bound, the global repair."""
+"""The path for mid-sized instances: the Lagrangian bound, the LP rounding, the global repair."""
 
 import math
 import random
@@ -7,10 +7,11 @@ import time
 import numpy as np
 import pytest
 
+from mreza.grouping import bound as bound_module
 from mreza.grouping import check_feasibility, solve
 from mreza.grouping.bound import lagrangian, lagrangian_bound
 from mreza.grouping.problem import validate
-from mreza.grouping.solver import SMALL, _value, repair_globally
+from mreza.grouping.solver import SMALL, _value, repair_globally, round_globally
 
 from .conftest import brute_networks, muni
 
@@ -54,11 +55,8 @@ def test_lagrangian_bound_is_never_below_the_optimum(seed):
     )
 
 
-def test_global_repair_keeps_a_feasible_solution_and_never_loses_value():
-    data = random_instance(SMALL + 60, seed=3)
-    problem = validate(data)
-    lag = lagrangian(problem, time.monotonic() + 3, 0.0, k_near=problem.n)
-    # a deliberately poor start: one network of the first members needing each area
+def poor_start(problem):
+    """One network of the first members needing each area."""
     start = []
     taken = set()
     for a in range(len(problem.areas)):
@@ -66,8 +64,17 @@ def test_global_repair_keeps_a_feasible_solution_and_never_loses_value():
         if len(members) == 6:
             taken.update(members)
             start.append((a, members))
+    return start
+
+
+@pytest.mark.parametrize("repair", [repair_globally, round_globally])
+def test_global_repair_keeps_a_feasible_solution_and_never_loses_value(repair):
+    data = random_instance(SMALL + 60, seed=3)
+    problem = validate(data)
+    lag = lagrangian(problem, time.monotonic() + 3, 0.0, k_near=problem.n)
+    start = poor_start(problem)
     before = _value(problem, start)
-    nets, val = repair_globally(problem, start, before, lag, time.monotonic() + 5, seed=0)
+    nets, val, *_ = repair(problem, start, before, lag, time.monotonic() + 5, seed=0)
     assert val >= before
     assert math.isclose(val, _value(problem, nets))
     assert val <= lag.bound + 1e-6
@@ -84,3 +91,21 @@ def test_mid_sized_instance_is_feasible_with_a_valid_bound():
     assert out["bound"]["networks"] is not None
     assert out["bound"]["networks"] >= out["objective"]["networks"] - 1e-6
     assert np.isfinite(out["objective"]["total"])
+
+
+def test_short_lists_give_the_exact_value_and_subgradient(monkeypatch):
+    """The float32 search reads short lists per (area, host) where that is exact; the value
+    and the subgradient must be those of the whole rows, near and far from the reference."""
+    problem = validate(random_instance(SMALL + 60, seed=5, areas=4))
+    lag = lagrangian(problem, time.monotonic() + 2, 0.0, k_near=problem.n, max_iter=30)
+    terms = lag.terms
+    assert terms.NB.shape[1] > bound_module.SHORT_W + terms.hi  # the short path applies
+    rng = np.random.default_rng(0)
+    for scale in (0.0, 0.01, 0.05, 0.3):
+        lam = np.maximum(lag.lam + rng.normal(0.0, scale, problem.n), 0.0)
+        short = terms.evaluate(lam, lag.mu, np.float32, subgradient=True)
+        monkeypatch.setattr(bound_module, "SHORT_W", 10**9)
+        whole = terms.evaluate(lam, lag.mu, np.float32, subgradient=True)
+        monkeypatch.undo()
+        assert short[0] == whole[0]
+        assert np.array_equal(short[1], whole[1])
