@@ -1,7 +1,8 @@
 """The one background-job engine: django-tasks (the backport of Django 6's `django.tasks`) with
 its database backend. Apps declare jobs with `@django_tasks.task()` in their `tasks.py` and hand
-them over with `jobs.enqueue(task, ...)`; `settings.MREZA_JOBS` decides who runs them (see
-docs/ARCHITECTURE.md, "Background jobs"):
+them over with `jobs.enqueue(task, ...)`, the task or its dotted path (a services module names the
+job it queues by path, as the queue stores it, because the job's `tasks.py` imports that services
+module); `settings.MREZA_JOBS` decides who runs them (see docs/ARCHITECTURE.md, "Background jobs"):
 
 - "sync": the immediate backend runs the job inside the call (tests);
 - "thread": the job is queued in the database and a worker thread of this process works the
@@ -17,6 +18,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.db import close_old_connections, connections
+from django.utils.module_loading import import_string
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 log = logging.getLogger(__name__)
@@ -29,20 +31,27 @@ def backend_alias():
     return IMMEDIATE if settings.MREZA_JOBS == "sync" else DATABASE
 
 
+def _task(task):
+    """The task itself, given the task or its dotted path ("mreza.networks.tasks.run_grouping")."""
+    return import_string(task) if isinstance(task, str) else task
+
+
 def enqueue(task, *args, **kwargs):
-    """Queue `task(*args, **kwargs)` on the configured backend; returns the task result."""
-    result = task.using(backend=backend_alias()).enqueue(*args, **kwargs)
+    """Queue `task(*args, **kwargs)` on the configured backend; returns the task result.
+    `task` is the task or its dotted path."""
+    result = _task(task).using(backend=backend_alias()).enqueue(*args, **kwargs)
     if settings.MREZA_JOBS == "thread":
         ensure_embedded_worker()
     return result
 
 
 def result_of(task, result_id):
-    """The stored result of a queued job, or None when the backend keeps none (or lost it)."""
+    """The stored result of a queued job, or None when the backend keeps none (or lost it).
+    `task` is the task or its dotted path."""
     if not result_id or backend_alias() == IMMEDIATE:
         return None
     try:
-        return task.using(backend=DATABASE).get_result(result_id)
+        return _task(task).using(backend=DATABASE).get_result(result_id)
     except TaskResultDoesNotExist:
         return None
 

@@ -7,13 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
-from mreza.core.access import audit_entries_visible_to, require_admin
+from mreza.core.access import Perm, audit_entries_visible_to, require
 from mreza.core.models import AuditEntry
 
 
 @login_required
 def audit_log(request):
-    require_admin(request.user)
+    require(request.user, Perm.ADMINISTER)
     # administrators too see an assessor's scores only once they are submitted (the access policy)
     entries = audit_entries_visible_to(request.user, AuditEntry.objects.all()).select_related(
         "actor", "content_type"

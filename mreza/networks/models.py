@@ -16,7 +16,8 @@ DEFAULT_PARAMS = {
 
 
 class GroupingRound(AuditedModel):
-    """One proposal of networks and partnerships, kept with its inputs so decisions can be explained later."""
+    """One proposal of networks and partnerships, kept with its inputs so decisions can be explained
+    later."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -82,8 +83,9 @@ class GroupingRound(AuditedModel):
 
 
 class GroupingRun(models.Model):
-    """One run of the engine for a round (the first and every re-run), kept with its inputs, the engine's
-    result and the proposal as the coordinator left it, so two runs can be compared later."""
+    """One run of the engine for a round (the first and every re-run), kept with its inputs, the
+    engine's result and the proposal as the coordinator left it, so two runs can be compared
+    later."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to run")
@@ -160,7 +162,8 @@ class Network(AuditedModel):
     )
     title = models.CharField(_("title"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Rule: a municipality may change its answer until the coordinator confirms the network; then it is final.
+    # Rule: a municipality may change its answer until the coordinator confirms the network; then it
+    # is final.
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -257,9 +260,6 @@ class Partnership(AuditedModel):
 
     def __str__(self):
         return f"{self.learner} ← {self.mentor} ({self.area})"
-
-    def answering_municipality_ids(self):
-        return [self.learner_id, self.mentor_id]
 
     @property
     def is_confirmed(self):

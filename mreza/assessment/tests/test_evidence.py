@@ -1,12 +1,17 @@
 """Evidence files on an assessor's score: upload, who may download, refused kinds, no orphan
-files."""
+files, hostile office files (zip bombs and the rest of the corpus) refused before storing."""
+
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from mreza.assessment.models import Entry, EvidenceFile, Subcriterion
 from mreza.assessment.tests.conftest import make_assessors, score_all
 from mreza.core.models import AuditEntry
+from mreza.core.tests import hostile
 
 
 @pytest.fixture
@@ -167,3 +172,115 @@ def test_a_failing_save_leaves_no_file_on_disk(world, assessment, client, media,
         upload(client, assessment)
     assert stored_files(media) == []
     assert not EvidenceFile.objects.exists() and not Entry.objects.exists()
+
+
+# Office documents are ZIP archives: the hostile-file corpus (mreza/core/tests/hostile) against
+# the evidence upload. None: accepted (evidence is stored for people to open, never parsed, so a
+# sheet with broken XML is the reader's concern, not a danger to the server).
+HOSTILE_EVIDENCE = {
+    "zip_bomb": "unpacks to more than 200 MB",
+    "lying_zip_bomb": "This file is damaged",
+    "broken_xml": None,
+    "billion_laughs": "document type declaration (DTD)",
+    "truncated_zip": "This file is damaged",
+    "not_a_zip": "This kind of file cannot be attached",
+    "empty": "file is empty.",  # Django's own form check
+    "zip_without_workbook": "This kind of file cannot be attached",
+    "many_members": "has 6",  # "… has 6xx parts, far more than a real document has"
+}
+
+
+def _workbook_bytes():
+    buffer = io.BytesIO()
+    workbook = Workbook()
+    workbook.active["A1"] = "Minutes of the quality team"
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def evidence_corpus():
+    base = _workbook_bytes()
+    return base, hostile.xlsx_corpus(base, bomb_bytes=256 * 1024 * 1024)
+
+
+def test_every_hostile_office_file_is_refused_clearly_and_nothing_is_stored(
+    world, assessment, client, media, evidence_corpus
+):
+    _base, corpus = evidence_corpus
+    assert set(corpus) == set(HOSTILE_EVIDENCE)
+    client.force_login(world.bob)
+    for name, content in corpus.items():
+        version = Entry.objects.values_list("version", flat=True).first() or 0
+        response = upload(
+            client, assessment, name="evidence.xlsx", content=content, version=version
+        )
+        expected = HOSTILE_EVIDENCE[name]
+        if expected is None:
+            assert response.status_code == 302, name
+            continue
+        body = response.content.decode()
+        assert response.status_code == 200, name  # the form again, the typed text kept
+        assert expected in body and "Clear minutes" in body, name
+    assert EvidenceFile.objects.count() == 1  # only the accepted one, with its file
+    assert [p.read_bytes() for p in stored_files(media)] == [corpus["broken_xml"]]
+
+
+def _odf(content_xml, filler_bytes=0):
+    """An OpenDocument text; `filler_bytes` of "0" after the XML (streamed: memory stays low)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.text",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        with archive.open("content.xml", "w", force_zip64=filler_bytes >= 2**31) as stream:
+            stream.write(content_xml)
+            for _ in range(filler_bytes // (1024 * 1024)):
+                stream.write(b"0" * (1024 * 1024))
+    return buffer.getvalue()
+
+
+def test_an_opendocument_bomb_is_refused_before_its_mimetype_is_read(
+    world, assessment, client, media
+):
+    client.force_login(world.bob)
+    bomb = _odf(b"<office:document-content>", filler_bytes=300 * 1024 * 1024)
+    assert len(bomb) < 1024 * 1024  # a small file on the wire
+    response = upload(client, assessment, name="plan.odt", content=bomb)
+    assert response.status_code == 200
+    assert "unpacks to more than 200 MB" in response.content.decode()
+    assert stored_files(media) == [] and not Entry.objects.exists()
+
+
+def test_the_unpacked_limit_follows_the_evidence_size_limit(
+    world, assessment, client, media, settings
+):
+    settings.MREZA_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024  # 20 × 5 MB = 100 MB unpacked at most
+    client.force_login(world.bob)
+    # 120 parts of 1 MB: each too small for the compression-ratio check, the whole too large
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for index in range(120):
+            archive.writestr(f"word/media/image{index}.bin", b"0" * (1024 * 1024))
+    assert len(buffer.getvalue()) < settings.MREZA_EVIDENCE_MAX_BYTES
+    response = upload(client, assessment, name="report.docx", content=buffer.getvalue())
+    assert response.status_code == 200
+    assert "unpacks to more than 100 MB" in response.content.decode()
+    assert stored_files(media) == []
+
+
+def test_real_office_documents_are_still_attached(world, assessment, client, media):
+    client.force_login(world.bob)
+    assert (
+        upload(client, assessment, name="minutes.xlsx", content=_workbook_bytes()).status_code
+        == 302
+    )
+    text = b'<?xml version="1.0" encoding="UTF-8"?><office:document-content/>'
+    assert (
+        upload(client, assessment, name="plan.odt", content=_odf(text), version="1").status_code
+        == 302
+    )
+    assert EvidenceFile.objects.count() == 2 and len(stored_files(media)) == 2

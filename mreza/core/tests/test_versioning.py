@@ -1,6 +1,7 @@
 """One way to save under optimistic locking (`save_versioned`, with an extra condition), one way
 to show a refused stale save (`core.conflicts`: the user's text kept, a message, 409)."""
 
+import ast
 import datetime
 import pathlib
 import re
@@ -18,7 +19,7 @@ from mreza.core.versioning import EditConflict, save_versioned
 from mreza.registry.forms import MunicipalityForm
 from mreza.registry.models import Municipality
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]  # the project: mreza/ is below it
 
 
 def test_save_versioned_refuses_a_stale_version_and_saves_nothing(world):
@@ -152,11 +153,14 @@ def test_stale_action_form_is_409_with_the_users_text_kept(world, accepted, clie
 
 
 def _python_sources():
-    for path in (ROOT / "mreza").rglob("*.py"):
+    sources = []
+    for path in sorted((ROOT / "mreza").rglob("*.py")):
         parts = set(path.relative_to(ROOT).parts)
-        if "tests" in parts or "migrations" in parts:
-            continue
-        yield path
+        if "tests" not in parts and "migrations" not in parts:
+            sources.append(path)
+    # the checks below read these files: an empty list (a wrong ROOT) would let them pass vacuously
+    assert ROOT / "mreza" / "core" / "versioning.py" in sources
+    return sources
 
 
 def test_no_hand_rolled_version_update_or_409_outside_the_helpers():
@@ -172,4 +176,27 @@ def test_no_hand_rolled_version_update_or_409_outside_the_helpers():
             offenders.append(name)
         if conflict_status.search(text) and name != "mreza/core/conflicts.py":
             offenders.append(name)
+    assert offenders == []
+
+
+def test_versioned_saves_are_made_in_services_only():
+    """State changes live in services.py (docs/ARCHITECTURE.md); a view hands the form's version
+    to a service and shows the refusal, it does not save under the lock itself."""
+    savers = {"save_versioned", "save_or_create_versioned"}
+    offenders = []
+    for path in _python_sources():
+        name = path.relative_to(ROOT).as_posix()
+        in_services = path.name == "services.py" or "services" in path.parent.parts[-1:]
+        if in_services or name == "mreza/core/versioning.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offenders.extend(
+            f"{name}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id in savers)
+                or (isinstance(node.func, ast.Attribute) and node.func.attr in savers)
+            )
+        )
     assert offenders == []
