@@ -33,10 +33,33 @@ def mfa_passed(request, user):
     )
 
 
-def has_totp(user):
+# Session key of the cached answer to "has this user a TOTP authenticator" ([user id, answer]).
+TOTP_SESSION_KEY = "mreza_has_totp"
+
+
+def has_totp(user, request=None):
+    """Whether the user has TOTP set up. With the request, the answer is kept in the session:
+    the middleware asks on every page of a user who has not passed the second factor, and the
+    answer changes only when this user adds or removes an authenticator (accounts/signals.py
+    forgets it then)."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    session = getattr(request, "session", None)
+    if session is not None:
+        cached = session.get(TOTP_SESSION_KEY)
+        if cached is not None and cached[0] == user.pk:
+            return cached[1]
+    answer = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if session is not None:
+        session[TOTP_SESSION_KEY] = [user.pk, answer]
+    return answer
+
+
+def forget_totp(request):
+    """The user added or removed an authenticator in this session: ask the database again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(TOTP_SESSION_KEY, None)
 
 
 class RequireMFAMiddleware:
@@ -59,7 +82,7 @@ class RequireMFAMiddleware:
             and not request.path.startswith(UNVERIFIED_ALLOWED_PREFIXES)
             and not mfa_passed(request, user)
         ):
-            if has_totp(user):
+            if has_totp(user, request):
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
             if (

@@ -1,7 +1,9 @@
 """Sign-in bookkeeping hooked to allauth's signals."""
 
-from allauth.mfa.signals import authenticator_added
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from django.dispatch import receiver
+
+from mreza.accounts.middleware import forget_totp
 
 
 @receiver(authenticator_added, dispatch_uid="mreza-accounts-totp-activated")
@@ -15,3 +17,11 @@ def record_second_factor_on_activation(sender, request, user, authenticator, **k
         record_authentication(
             request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True
         )
+
+
+@receiver(authenticator_added, dispatch_uid="mreza-accounts-totp-forget-added")
+@receiver(authenticator_removed, dispatch_uid="mreza-accounts-totp-forget-removed")
+@receiver(authenticator_reset, dispatch_uid="mreza-accounts-totp-forget-reset")
+def forget_cached_totp_answer(sender, request=None, **kwargs):
+    """The middleware keeps "has TOTP" in the session; a change of authenticators asks again."""
+    forget_totp(request)

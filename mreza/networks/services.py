@@ -1,4 +1,5 @@
-"""Grouping rounds: select shared profiles, run the engine in the background, edit, publish, respond."""
+"""Grouping rounds: select shared profiles, run the engine in the background, edit, publish,
+respond."""
 
 import logging
 import threading
@@ -23,7 +24,6 @@ from mreza.core.roles import MunicipalRoleName, OrganisationRoleName
 from mreza.core.texts import localized
 from mreza.core.versioning import EditConflict, save_versioned
 from mreza.networks import proposal as proposal_engine
-from mreza.networks import tasks
 from mreza.networks.models import (
     DEFAULT_PARAMS,
     GroupingRound,
@@ -37,6 +37,10 @@ from mreza.networks.models import (
 from mreza.registry.models import Municipality
 
 log = logging.getLogger(__name__)
+
+# The engine's job, named by its dotted path (as the queue stores it): networks/tasks.py imports
+# this module to run the job, so this module does not import the task (no import cycle).
+RUN_GROUPING = "mreza.networks.tasks.run_grouping"
 
 
 class RoundError(Exception):
@@ -63,7 +67,8 @@ def eligible_profiles(framework, filters, organisation):
     """The newest shared learning profile of each municipality, for this framework and selection.
 
     A profile shared "with coordinators" reaches only rounds of an organisation the municipality
-    belongs to (the same rule as `access.profiles_visible_to`); public profiles reach every round."""
+    belongs to (the same rule as `access.profiles_visible_to`); public profiles reach every
+    round."""
     shared = Q(sharing="public") | Q(sharing="coordinators", municipality__memberships=organisation)
     profiles = (
         LearningProfile.objects.filter(
@@ -122,22 +127,21 @@ def create_round(*, organisation, framework, title, areas, params, filters, user
 
 
 def people_of(round_):
-    participants = round_.participants.select_related("municipality")
-    people = {
-        str(p.municipality_id): {
-            "lat": p.latitude,
-            "lon": p.longitude,
-            "needs": p.needs,
-            "strengths": p.strengths,
-        }
-        for p in participants
-    }
-    names = {str(p.municipality_id): p.municipality.name for p in participants}
+    # plain rows, one query: a round has hundreds of participants and nothing here is saved
+    rows = round_.participants.values_list(
+        "municipality_id", "latitude", "longitude", "needs", "strengths", "municipality__name"
+    )
+    people, names = {}, {}
+    for municipality_id, lat, lon, needs, strengths, name in rows:
+        key = str(municipality_id)
+        people[key] = {"lat": lat, "lon": lon, "needs": needs, "strengths": strengths}
+        names[key] = name
     return people, names
 
 
 def engine_input(people, params, exclude_areas=None, drop=()):
-    """The engine's JSON input; `exclude_areas` removes (municipality, area) pairs already decided."""
+    """The engine's JSON input; `exclude_areas` removes (municipality, area) pairs already
+    decided."""
     exclude_areas = exclude_areas or {}
     municipalities = []
     for key in sorted(people, key=int):
@@ -212,7 +216,7 @@ def enqueue(round_, user=None):
 
 
 def _submit(run):
-    result = jobs.enqueue(tasks.run_grouping, run.round_id, run.pk)
+    result = jobs.enqueue(RUN_GROUPING, run.round_id, run.pk)
     GroupingRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
 
 
@@ -253,7 +257,8 @@ class _Heartbeat:
 
 
 def run_round(round_id, run_id=None):
-    """Run the engine for a round that is queued (a job for a round no longer queued does nothing)."""
+    """Run the engine for a round that is queued (a job for a round no longer queued does
+    nothing)."""
     if not _start(round_id):
         return GroupingRound.objects.get(pk=round_id)
     round_ = GroupingRound.objects.get(pk=round_id)
@@ -325,7 +330,7 @@ def recover_stuck_runs(now=None):
         round__status__in=[GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING],
     ).select_related("round", "round__created_by")
     for run in runs:
-        result = jobs.result_of(tasks.run_grouping, run.task_id)
+        result = jobs.result_of(RUN_GROUPING, run.task_id)
         if run.status == GroupingRun.Status.RUNNING:
             last_sign = run.heartbeat_at or run.started_at or run.created_at
             dead = last_sign < stale_before or (
@@ -363,7 +368,8 @@ def recover_stuck_runs(now=None):
 
 
 def _locked_capacity(locked, params):
-    """Municipalities in locked networks: their areas are taken; at the limit, they are out of the re-run."""
+    """Municipalities in locked networks: their areas are taken; at the limit, they are out of the
+    re-run."""
     taken: dict[int, set[object]] = {}
     count: dict[int, int] = {}
     for net in locked:
@@ -375,7 +381,8 @@ def _locked_capacity(locked, params):
 
 
 def progress_of(round_):
-    """Progress for the page: the engine runs to its time limit, so elapsed time is a fair measure."""
+    """Progress for the page: the engine runs to its time limit, so elapsed time is a fair
+    measure."""
     if round_.status in (GroupingRound.Status.QUEUED, GroupingRound.Status.RUNNING):
         # demo: after a restart of the web process the page being watched restarts the worker
         # thread, which finds the waiting job (and, through recover_jobs, a run that died)
@@ -491,11 +498,13 @@ def _int_or_none(value):
 
 
 def rerun(round_, expected_version, user=None):
-    """Keep the locked networks and let the engine propose the rest again (a new run; the old one is kept)."""
+    """Keep the locked networks and let the engine propose the rest again (a new run; the old one is
+    kept)."""
     if round_.status == GroupingRound.Status.PUBLISHED:
         raise RoundError(
             _(
-                "A published round cannot be run again. Start a new round from this one to change it."
+                "A published round cannot be run again. Start a new round from this one to change "
+                "it."
             )
         )
     if round_.status not in (GroupingRound.Status.PROPOSED, GroupingRound.Status.FAILED):
@@ -516,8 +525,8 @@ def rerun(round_, expected_version, user=None):
 
 
 def start_from(round_, user):
-    """A new round with the same participants, rules and proposal; members who declined are left out and
-    kept networks stay locked, so the coordinator can fill the gaps and re-run."""
+    """A new round with the same participants, rules and proposal; members who declined are left out
+    and kept networks stay locked, so the coordinator can fill the gaps and re-run."""
     declined = set()
     for ms in NetworkMembership.objects.filter(
         network__round=round_, status=Response.DECLINED
@@ -608,8 +617,8 @@ def without_coordinator(round_, municipality_ids=None):
 
 
 def publish(round_, user, request=None, expected_version=None, without_coordinator_ok=False):
-    """Publish once: a conditional UPDATE (proposed, same version → published) decides, so a double submit
-    or a second tab creates no second set of networks and sends no second e-mail."""
+    """Publish once: a conditional UPDATE (proposed, same version → published) decides, so a double
+    submit or a second tab creates no second set of networks and sends no second e-mail."""
     if round_.status == GroupingRound.Status.PUBLISHED:
         raise _already_published()
     if round_.status != GroupingRound.Status.PROPOSED:
@@ -698,7 +707,8 @@ def _notify_coordinators(round_, request, municipality_ids=None):
             send_mail(
                 _("Your municipality is invited to a learning network"),
                 _(
-                    "%(organisation)s proposes networks and partnerships (%(title)s). Please answer: %(link)s"
+                    "%(organisation)s proposes networks and partnerships (%(title)s). Please "
+                    "answer: %(link)s"
                 )
                 % {"organisation": round_.organisation.name, "title": round_.title, "link": link},
                 None,
@@ -743,7 +753,8 @@ def _notify_answer(round_, what, municipality, status, reason, previous, request
                 subject = _("%(municipality)s declined") % values
                 body = (
                     _(
-                        "%(municipality)s declined %(what)s (round %(title)s). Reason: %(reason)s\n\n"
+                        "%(municipality)s declined %(what)s (round %(title)s). Reason: "
+                        "%(reason)s\n\n"
                         "%(link)s"
                     )
                     % values
@@ -752,11 +763,12 @@ def _notify_answer(round_, what, municipality, status, reason, previous, request
 
 
 def respond(obj, user, accept, reason, side=None, request=None):
-    """A municipality's coordinator accepts or declines a network place or its side of a partnership.
+    """A municipality's coordinator accepts or declines a network place or its side of a
+    partnership.
 
     The rule: the answer may be changed until the round's coordinator confirms the network (or the
-    partnership); after that it is final. Every change is audited, and a decline or a change of answer is
-    e-mailed to the round's coordinators."""
+    partnership); after that it is final. Every change is audited, and a decline or a change of
+    answer is e-mailed to the round's coordinators."""
     status = Response.ACCEPTED if accept else Response.DECLINED
     if not accept and not reason.strip():
         raise RoundError(_("Please say why you decline; the coordinator needs it to plan again."))
@@ -896,7 +908,8 @@ def invite_to_network(network, municipality_id, user, request=None):
 
 
 def invite_first_coordinator(municipality, email, full_name, user, request):
-    """Invite the first coordinator of a municipality that has none (e.g. to answer a network invitation)."""
+    """Invite the first coordinator of a municipality that has none (e.g. to answer a network
+    invitation)."""
     if MunicipalRole.objects.filter(
         municipality=municipality, role=MunicipalRoleName.COORDINATOR
     ).exists():

@@ -3,11 +3,12 @@ from collections import Counter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,9 +25,15 @@ from mreza.core.access import (
 from mreza.core.roles import MunicipalRoleName
 from mreza.core.templatetags.mreza import script
 from mreza.maps import available_countries, render_map
-from mreza.networks import services
+from mreza.networks import page_cache, services
 from mreza.networks.forms import AnswerForm, FirstCoordinatorForm, RoundForm
-from mreza.networks.models import GroupingRound, Network, NetworkMembership, Partnership
+from mreza.networks.models import (
+    GroupingRound,
+    Network,
+    NetworkMembership,
+    Participant,
+    Partnership,
+)
 from mreza.networks.proposal import evaluate
 from mreza.registry.models import Municipality, Organisation
 from mreza.registry.templatetags.places import place_name
@@ -35,7 +42,8 @@ MAX_ID = 2**31 - 1
 
 
 def _int(value):
-    """A positive database id or index from a query or form value; None for junk (never an exception)."""
+    """A positive database id or index from a query or form value; None for junk (never an
+    exception)."""
     value = (value or "").strip()
     if not value.isdigit() or len(value) > 10:
         return None
@@ -134,67 +142,131 @@ def round_status(request, pk):
 
 @login_required
 def round_detail(request, pk):
-    round_ = _round(request, pk)
-    context = {"round": round_, "progress": services.progress_of(round_)}
-    if round_.proposal.get("networks") is not None and round_.status in (
-        GroupingRound.Status.PROPOSED,
-        GroupingRound.Status.PUBLISHED,
-    ):
-        people, names, evaluation, alternatives, left_out = services.evaluation_of(round_)
-        for net in evaluation["networks"]:
-            for row in net["members"]:
-                row["name"] = names[row["id"]]
-                alternative = alternatives.get((net["index"], row["id"]))
-                row["alternative"] = (
-                    _(alternative[0]) % readable_params(alternative[1]) if alternative else ""
-                )
-            net["host_name"] = names.get(net["host"], "")
-        municipalities = {
-            str(m.pk): m
-            for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
-            .select_related("country")
-            .only(
-                "code",
-                "name",
-                "type",
-                "latitude",
-                "longitude",
-                "country__code",
-                "country__name_language",  # place names in the reader's script
-            )
-        }
-        context.update(
-            {
-                "evaluation": evaluation,
-                "names": names,
-                "left_out": [
-                    (m, names[m], _(reason[0]) % reason[1]) for m, reason in left_out.items()
-                ],
-                "partnerships": [
-                    dict(p, learner_name=names[p["learner"]], mentor_name=names[p["mentor"]])
-                    for p in evaluation["partnerships"]
-                ],
-                "problems": [_(message) % params for message, params in evaluation["problems"]],
-                "bound": round_.result.get("bound", {}),
-                "status_engine": round_.result.get("status"),
-                "map_svg": _round_map(round_, evaluation, municipalities),
-            }
-        )
-        if round_.is_editable:
-            context["uninvitable"] = services.without_coordinator(round_)
+    # the proposal and the engine's output stay in the database unless a part must be rendered
+    round_ = get_or_deny(
+        request.user,
+        Perm.VIEW,
+        GroupingRound.objects.select_related("organisation", "based_on")
+        .defer("proposal", "result")
+        .annotate(
+            participant_count=Subquery(
+                Participant.objects.filter(round=OuterRef("pk"))
+                .order_by()
+                .values("round")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            has_successors=Exists(GroupingRound.objects.filter(based_on=OuterRef("pk"))),
+        ),
+        pk=pk,
+    )
+    wanted = {"body": ("networks/_round_body.html", lambda: _body_context(pk))}
     if round_.is_published:
-        context.update(_answers(round_))
-    context["runs"] = list(round_.runs.select_related("started_by").order_by("-number"))
-    context["successors"] = list(round_.successors.order_by("created_at"))
+        wanted["answers"] = ("networks/_answers.html", lambda: _answers(_full_round(pk)))
+    context = {
+        "round": round_,
+        "progress": services.progress_of(round_),
+        # asked only when the round's own query found some (round.has_successors)
+        "successors": round_.successors.order_by("created_at").only("pk", "title"),
+        **page_cache.parts(request, round_, wanted),
+    }
     return render(request, "networks/round_detail.html", context)
 
 
+def _full_round(pk):
+    return GroupingRound.objects.select_related("organisation", "framework", "created_by").get(
+        pk=pk
+    )
+
+
+def _body_context(pk):
+    """The round's inputs, the proposal with its quality, map and explanations, and the runs."""
+    round_ = _full_round(pk)
+    context = {
+        "round": round_,
+        "runs": list(round_.runs.select_related("started_by").order_by("-number")),
+    }
+    if round_.proposal.get("networks") is None or round_.status not in (
+        GroupingRound.Status.PROPOSED,
+        GroupingRound.Status.PUBLISHED,
+    ):
+        return context
+    people, names, evaluation, alternatives, left_out = services.evaluation_of(round_)
+    for net in evaluation["networks"]:
+        for row in net["members"]:
+            row["name"] = names[row["id"]]
+            alternative = alternatives.get((net["index"], row["id"]))
+            row["alternative"] = (
+                _(alternative[0]) % readable_params(alternative[1]) if alternative else ""
+            )
+        net["host_name"] = names.get(net["host"], "")
+    municipalities = {
+        str(m.pk): m
+        for m in Municipality.objects.filter(pk__in=[int(k) for k in people])
+        .select_related("country")
+        .only(
+            "code",
+            "name",
+            "type",
+            "latitude",
+            "longitude",
+            "country__code",
+            "country__name_language",  # place names in the reader's script
+        )
+    }
+    if round_.is_editable:
+        _target_menus(evaluation["networks"])
+    context.update(
+        {
+            "evaluation": evaluation,
+            "add_options": _target_options(
+                net for net in evaluation["networks"] if not net["locked"]
+            ),
+            "left_out": [(m, names[m], _(reason[0]) % reason[1]) for m, reason in left_out.items()],
+            "partnerships": [
+                dict(p, learner_name=names[p["learner"]], mentor_name=names[p["mentor"]])
+                for p in evaluation["partnerships"]
+            ],
+            "problems": [_(message) % params for message, params in evaluation["problems"]],
+            "bound": round_.result.get("bound", {}),
+            "status_engine": round_.result.get("status"),
+            "map_svg": _round_map(round_, evaluation, municipalities),
+        }
+    )
+    if round_.is_editable:
+        context["uninvitable"] = services.without_coordinator(round_)
+    return context
+
+
+def _target_options(networks):
+    """<option>s naming networks as targets of a move or an add, built once for the whole page."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        (
+            (
+                net["index"] - 1,
+                _("to network %(index)s (%(area)s)") % {"index": net["index"], "area": net["area"]},
+            )
+            for net in networks
+        ),
+    )
+
+
+def _target_menus(networks):
+    """Each network's move menu (every other network): one string per network, shared by its
+    members' rows instead of a template loop per member."""
+    for net in networks:
+        net["move_options"] = _target_options(o for o in networks if o is not net)
+
+
 def _answers(round_):
-    """Every network's and partnership's answers, with networks that fell below the minimum flagged."""
+    """Every network's and partnership's answers, with networks that fell below the minimum
+    flagged."""
     memberships = NetworkMembership.objects.select_related("municipality", "responded_by").order_by(
         "municipality__name"
     )
-    networks = (
+    networks = list(
         Network.objects.filter(round=round_)
         .select_related("host", "confirmed_by")
         .prefetch_related(Prefetch("memberships", queryset=memberships))
@@ -209,7 +281,6 @@ def _answers(round_):
     )
     involved = {p.municipality_id for p in participants}
     no_coordinator = {m.pk for m in services.without_coordinator(round_, involved)}
-    networks = list(networks)
     places = Counter(
         ms.municipality_id
         for network in networks
@@ -217,15 +288,16 @@ def _answers(round_):
         if ms.status != "declined"
     )
     limit = round_.params.get("max_networks_per_municipality", 1)
+    # who may still join a network of an area: participants with that need and a free place
+    free = [p for p in participants if places[p.municipality_id] < limit]
+    free_by_area = {}
     rows = []
     for network in networks:
+        if network.area not in free_by_area:
+            free_by_area[network.area] = [p for p in free if p.needs.get(network.area, 0) > 0]
         members = {ms.municipality_id for ms in network.memberships.all()}
         candidates = [
-            p.municipality
-            for p in participants
-            if p.municipality_id not in members
-            and p.needs.get(network.area, 0) > 0
-            and places[p.municipality_id] < limit
+            p.municipality for p in free_by_area[network.area] if p.municipality_id not in members
         ]
         rows.append(
             {
@@ -235,6 +307,7 @@ def _answers(round_):
             }
         )
     return {
+        "round": round_,
         "answers": rows,
         "answer_partnerships": partnerships,
         "no_coordinator": no_coordinator,
@@ -244,7 +317,8 @@ def _answers(round_):
 
 
 def readable_params(params):
-    """An explanation's figures in the reader's locale ("0,75" in bs) and its host in the reader's script."""
+    """An explanation's figures in the reader's locale ("0,75" in bs) and its host in the reader's
+    script."""
     shown = dict(params)
     if "need" in shown:
         shown["need"] = number_format(float(shown["need"]), 2)
@@ -357,7 +431,8 @@ def round_edit(request, pk):
 @login_required
 @require_POST
 def network_action(request, pk):
-    """After publishing: confirm a network (its answers become final) or invite another participant."""
+    """After publishing: confirm a network (its answers become final) or invite another
+    participant."""
     action = request.POST.get("action", "")
     perm = {"confirm": Perm.CONFIRM, "invite": Perm.INVITE_TO_NETWORK}.get(action, Perm.CHANGE)
     network = get_or_deny(
@@ -479,7 +554,8 @@ def run_compare(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite_first_coordinator(request, code):
-    """A network coordinator invites the first coordinator of a member municipality that has none."""
+    """A network coordinator invites the first coordinator of a member municipality that has
+    none."""
     municipality = get_or_deny(
         request.user, Perm.INVITE_FIRST_COORDINATOR, Municipality.objects.all(), code=code
     )
@@ -528,7 +604,9 @@ def my_invitations(request):
     municipalities = managed_municipalities(request.user)
     memberships = (
         NetworkMembership.objects.filter(municipality_id__in=municipalities)
-        .select_related("network", "network__host", "network__round", "municipality")
+        .select_related(
+            "network", "network__host", "network__round", "network__workspace", "municipality"
+        )
         .order_by("-network__created_at")
     )
     partnerships = (
@@ -536,7 +614,7 @@ def my_invitations(request):
             Partnership.objects.filter(learner_id__in=municipalities)
             | Partnership.objects.filter(mentor_id__in=municipalities)
         )
-        .select_related("learner", "mentor", "round")
+        .select_related("learner", "mentor", "round", "workspace")
         .order_by("-id")
     )
     rows = [(p, "learner" if p.learner_id in municipalities else "mentor") for p in partnerships]

@@ -11,15 +11,38 @@ from mreza.registry.models import Country, Municipality, Region
 from mreza.registry.templatetags.places import place_name
 
 
+def options_html(options):
+    """The <option>s of a ListSelect, none selected (cached by the form for hundreds of regions)."""
+    return mark_safe(  # noqa: S308 (every part is escaped by format_html)
+        "".join(
+            format_html('<option value="{}">{}</option>', "" if v is None else v, label)
+            for v, label in options
+        )
+    )
+
+
 class ListSelect(forms.Select):
     """A select rendered by joining strings: the region filter has hundreds of options, and the
-    template-per-option rendering of forms.Select cost most of a directory request."""
+    template-per-option rendering of forms.Select cost most of a directory request.
+
+    With `options_html` set (the rendered options, from the cache) the choices are not iterated:
+    the chosen value's option gets its `selected` by a replacement."""
+
+    options_html = None
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = set(self.format_value(value))
         parts = [format_html("<select{}>", flatatt(final))]
+        if self.options_html is not None:
+            body = str(self.options_html)
+            for option in chosen:
+                plain = format_html('<option value="{}">', option)
+                body = body.replace(plain, plain[:-1] + " selected>", 1)
+            parts.append(body)
+            parts.append("</select>")
+            return mark_safe("".join(parts))  # noqa: S308 (cached parts escaped, see options_html)
         for option, label in self.choices:
             option = "" if option is None else str(option)
             parts.append(
@@ -69,7 +92,8 @@ class DirectoryFilterForm(forms.Form):
         min_value=0,
         max_value=2_000_000_000,
         help_text=_(
-            "Uses each unit's latest figure: the census, or an official estimate where that is newer."
+            "Uses each unit's latest figure: the census, or an official estimate where that is "
+            "newer."
         ),
     )
     population_max = forms.IntegerField(
@@ -87,15 +111,26 @@ class DirectoryFilterForm(forms.Form):
             regions = regions.filter(country__code=country)
         self.fields["region"].queryset = regions
         self.fields["region"].label_from_instance = _region_label
-        # The options come from the cache (a few hundred regions per page view otherwise); the
-        # querysets stay for validation, which looks up only the chosen code.
-        countries = choices.country_choices()
-        self.fields["country"].choices = [("", self.fields["country"].empty_label), *countries]
-        known = not country or country in {code for code, _name in countries}
-        self.fields["region"].choices = [
-            ("", self.fields["region"].empty_label),
-            *(choices.region_choices(country) if known else []),
-        ]
+        # The rendered options come from the cache, in one look-up (a few hundred regions per
+        # page view otherwise); the querysets stay for validation, which looks up only the
+        # chosen code.
+        empty_country = self.fields["country"].empty_label
+        empty_region = self.fields["region"].empty_label
+
+        def build():
+            countries = choices.country_choices()
+            known = not country or country in {code for code, _name in countries}
+            regions = choices.region_choices(country) if known else []  # none of an unknown one
+            return (
+                options_html([("", empty_country), *countries]),
+                options_html([("", empty_region), *regions]),
+            )
+
+        country_options, region_options = choices.cached(
+            choices.REGIONS, "filter-options", build, country
+        )
+        self.fields["country"].widget.options_html = country_options
+        self.fields["region"].widget.options_html = region_options
 
     def clean(self):
         data = super().clean()
@@ -134,7 +169,8 @@ def models_region_q(region):
 
 
 class MunicipalityForm(forms.ModelForm):
-    """What a municipality's coordinator keeps up to date; administrators edit the rest in the admin."""
+    """What a municipality's coordinator keeps up to date; administrators edit the rest in the
+    admin."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     website = forms.URLField(

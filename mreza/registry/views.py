@@ -1,9 +1,19 @@
+import html
+from types import SimpleNamespace
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -12,32 +22,151 @@ from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
 from mreza.core.access import Perm, audit_entries_visible_to, get_or_deny, may, require
 from mreza.core.conflicts import conflict_response, stale_form
 from mreza.core.models import AuditEntry
-from mreza.core.versioning import EditConflict, save_versioned
+from mreza.core.versioning import EditConflict
 from mreza.maps import available_countries, render_map
-from mreza.registry import choices
+from mreza.registry import choices, services
 from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
 from mreza.registry.models import Country, Membership, Municipality
 from mreza.registry.sections import profile_context
-from mreza.registry.templatetags.places import place_name
+from mreza.registry.templatetags.places import place_name, population_fact, population_short
 
 PAGE_SIZE = 50
 
 
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    municipalities = Municipality.objects.for_directory().order_by("name", "id")
-    filters = {}
-    if form.is_bound and form.is_valid():
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    municipalities = Municipality.objects.order_by("name", "id")
+    if filters:
         municipalities = form.filter(municipalities)
-        filters = form.cleaned_data
-    count, population_total = _directory_totals(municipalities, filters)
-    paginator = Paginator(municipalities, PAGE_SIZE)
+    totals = _directory_totals(municipalities, filters)
+    key = _directory_cache_key(request, form, filters, totals[0])
+
+    def build():
+        return _directory_results(request, municipalities, totals)
+
+    results = (
+        build() if key is None else choices.cached(choices.MUNICIPALITIES, "directory", build, key)
+    )
+    if request.htmx and request.htmx.target == "directory-results":
+        return HttpResponse(results)
+    context = {"form": form, "form_fields": _directory_fields(form), "results": results}
+    return render(request, "registry/directory.html", context)
+
+
+def _directory_fields(form):
+    """The filter fields, rendered; the empty form (the landing page) from the cache."""
+
+    def build():
+        return render_to_string("registry/_directory_fields.html", {"form": form})
+
+    return build() if form.is_bound else choices.cached(choices.REGIONS, "directory-form", build)
+
+
+# The choice filters and the page: a bounded set of result lists, worth keeping rendered until
+# the registry changes. Free-text search and population ranges (unbounded values) are rendered
+# for each request.
+_CACHED_DIRECTORY_PARAMS = {"country", "region", "type", "page"}
+
+
+def _directory_cache_key(request, form, filters, count):
+    params = request.GET
+    if not set(params) <= _CACHED_DIRECTORY_PARAMS or (form.is_bound and not filters):
+        return None
+    if any(len(params.getlist(name)) > 1 for name in params):
+        return None
+    page = params.get("page", "")
+    # only the pages that exist: any other number would add an entry per number asked for
+    last = max(1, -(-count // PAGE_SIZE))
+    canonical = (
+        page.isascii() and page.isdigit() and len(page) <= 6 and str(int(page)) == page
+    )  # no "007"
+    if page and not (canonical and 1 <= int(page) <= last):
+        return None
+    # the raw values: the pagination links repeat them as given
+    return urlencode(sorted(params.items()))
+
+
+def _directory_results(request, municipalities, totals):
+    """The rendered results: count, population, one page of units and the page links."""
+    count, population_total = totals
+    paginator = Paginator(municipalities.values(*DIRECTORY_COLUMNS), PAGE_SIZE)
     paginator.count = count  # known already: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "population_total": population_total}
-    if request.htmx and request.htmx.target == "directory-results":
-        return render(request, "registry/_directory_results.html", context)
-    return render(request, "registry/directory.html", context)
+    context = {
+        "page": page,
+        "rows": _directory_rows(page.object_list),
+        "population_total": population_total,
+        # no context processors: the fragment needs only the query string (its page links)
+        "request": request,
+    }
+    return render_to_string("registry/_directory_results.html", context)
+
+
+# What a directory row shows; region and country names come from the cached look-ups.
+DIRECTORY_COLUMNS = (
+    "code",
+    "name",
+    "type",
+    "population",
+    "population_kind",
+    "population_date",
+    "census_year",
+    "country_id",
+    "region_id",
+    "region__parent_id",
+    "part_of__name",
+)
+
+
+def _directory_rows(rows):
+    """The table rows as HTML, built by joining escaped strings: a template (or format_html) per
+    row cost most of a search request. Every text is escaped here (`esc`, what Django's escape
+    does); each type, country and population note is worked out once per page."""
+    esc = html.escape
+    profile_url = reverse("registry:profile", args=["CODE"])
+    types = dict(Municipality.Type.choices)
+    countries = choices.countries_by_id()
+    region_names = choices.region_names()
+    unknown = f'<span class="muted">{esc(_("not known"))}</span>'
+    memo = {}
+
+    def once(key, compute, *args):
+        if key not in memo:
+            memo[key] = esc(str(compute(*args)))
+        return memo[key]
+
+    out = []
+    for row in rows:
+        m = SimpleNamespace(**row)  # what the population filters read
+        m.population_year = m.population_date.year if m.population_date else m.census_year
+        country = countries[m.country_id]
+        part_of = (
+            f'<span class="muted"> · {esc(place_name(m.part_of__name, country))}</span>'
+            if m.part_of__name
+            else ""
+        )
+        parent = region_names.get(m.region__parent_id)
+        parent = f'<span class="muted"> · {esc(parent)}</span>' if parent else ""
+        if m.population is None:
+            population = unknown
+        else:
+            fact = once(
+                ("fact", m.population_kind, m.population_date, m.census_year), population_fact, m
+            )
+            short = once(("short", m.population_kind, m.population_year), population_short, m)
+            population = (
+                f'{esc(intcomma(m.population))} <small class="muted" title="{fact}">{short}</small>'
+            )
+        out.append(
+            f'<tr><td><a href="{esc(profile_url.replace("CODE", quote(m.code)))}">'
+            f"{esc(place_name(m.name, country))}</a>{part_of}</td>"
+            f"<td>{once(('type', m.type), types.get, m.type, m.type)}</td>"
+            f"<td>{esc(region_names.get(m.region_id, ''))}{parent}</td>"
+            f"<td>{once(('country', m.country_id), str, country)}</td>"
+            f'<td class="num">{population}</td></tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
 
 
 def _directory_totals(municipalities, filters):
@@ -45,8 +174,13 @@ def _directory_totals(municipalities, filters):
     whose values are unbounded) until the registry changes."""
 
     def build():
-        count = municipalities.count()
-        return count, municipalities.population_total() if count else None
+        # One query for both: the count, and the sum of MunicipalityQuerySet.population_total
+        # (a unit whose city is in the same selection is left out: the city holds its figure).
+        inner = municipalities.order_by().values("pk")
+        totals = municipalities.order_by().aggregate(
+            count=Count("pk"), total=Sum("population", filter=~Q(part_of__in=inner))
+        )
+        return totals["count"], totals["total"] if totals["count"] else None
 
     if filters.get("q"):
         return build()
@@ -69,20 +203,32 @@ def _municipality(request, code, perm=Perm.VIEW):
 
 def profile(request, code):
     municipality = _municipality(request, code)
+    context = {
+        # the self-assessments and profiles: added by the assessment app (registry.sections)
+        **profile_context(request, municipality),
+        "municipality": municipality,
+        # the same for every reader of a language until the registry or a membership changes
+        "facts": choices.cached(
+            choices.MUNICIPALITIES, "profile-facts", lambda: _profile_facts(municipality), code
+        ),
+        "can_view_people": may(request.user, Perm.VIEW_PEOPLE, municipality),
+        "can_change": may(request.user, Perm.CHANGE, municipality),
+        "can_view_history": may(request.user, Perm.VIEW_HISTORY, municipality),
+    }
+    return render(request, "registry/profile.html", context)
+
+
+def _profile_facts(municipality):
+    """The facts card (memberships, the city's units) and the location map, rendered."""
     memberships = Membership.objects.filter(municipality=municipality).select_related(
         "organisation"
     )
     parts = list(municipality.parts.order_by("name").only("code", "name"))
     point = _map_point(municipality)
     context = {
-        # the self-assessments and profiles: added by the assessment app (registry.sections)
-        **profile_context(request, municipality),
         "municipality": municipality,
         "memberships": memberships,
         "parts": parts,
-        "can_view_people": may(request.user, Perm.VIEW_PEOPLE, municipality),
-        "can_change": may(request.user, Perm.CHANGE, municipality),
-        "can_view_history": may(request.user, Perm.VIEW_HISTORY, municipality),
         "map_svg": _render_map(
             [point],
             municipality.country.code,
@@ -93,7 +239,7 @@ def profile(request, code):
         if point
         else "",
     }
-    return render(request, "registry/profile.html", context)
+    return render_to_string("registry/_profile_facts.html", context)
 
 
 def _map_point(m):
@@ -150,7 +296,7 @@ def _home_country(user, codes):
 def _country_map(country):
     """The rendered map of one country and the units it cannot place (cached until a change)."""
     rows = (
-        Municipality.objects.filter(country=country)
+        Municipality.objects.filter(country__code=country.code)
         .only("code", "name", "type", "latitude", "longitude", "population", "country_id")
         .order_by("name")
     )
@@ -169,7 +315,9 @@ def _country_map(country):
 
 def map_view(request):
     codes = choices.map_countries()
-    countries = list(Country.objects.filter(code__in=codes).order_by("code"))
+    countries = sorted(
+        (c for c in choices.countries_by_id().values() if c.code in codes), key=lambda c: c.code
+    )
     selected = (request.GET.get("country") or "").upper()
     if selected not in codes:
         selected = _home_country(request.user, codes)
@@ -216,7 +364,8 @@ DATA_QUALITY_COLUMNS = [
 
 @login_required
 def data_quality(request):
-    """For administrators: how many values are missing, per country and column (nothing is invented)."""
+    """For administrators: how many values are missing, per country and column (nothing is
+    invented)."""
     require(request.user, Perm.ADMINISTER)
     aggregates = {"units": Count("id")} | {
         f"missing_{key}": Count("id", filter=condition)
@@ -294,8 +443,8 @@ def edit(request, code):
         form = MunicipalityForm(request.POST, instance=municipality)
         if form.is_valid():
             try:
-                save_versioned(
-                    form.instance, ["website", "description"], form.cleaned_data["version"]
+                services.update_profile(
+                    municipality, form.cleaned_data, form.cleaned_data["version"]
                 )
             except EditConflict:
                 fresh = Municipality.objects.get(pk=municipality.pk)
@@ -304,7 +453,8 @@ def edit(request, code):
                     lambda data: MunicipalityForm(data, instance=fresh),
                     fresh,
                     _(
-                        "Someone else saved this page while you were editing it. Your text is kept below; "
+                        "Someone else saved this page while you were editing it. Your text is kept "
+                        "below; "
                         "compare it with the current version and save again."
                     ),
                 )

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mreza.accounts.models import User
 from mreza.assessment import services
 from mreza.assessment.forms import AddMemberForm, StartAssessmentForm
-from mreza.assessment.models import Assessment, GroupMember
+from mreza.assessment.models import Assessment, Consensus, GroupMember, Subcriterion
 from mreza.assessment.views import assessment_for
 from mreza.core.access import Perm, assessments_visible_to, get_or_deny, may
 from mreza.registry.models import Municipality
@@ -60,7 +60,18 @@ def overview(request, pk):
         )
         .order_by("role", "user__full_name")
     )
-    total = assessment.framework.subcriteria.count()
+    # the framework's size and the subcriteria agreed so far: one query
+    counts = Subcriterion.objects.filter(framework_id=assessment.framework_id).aggregate(
+        total=Count("pk"),
+        agreed=Count(
+            "pk",
+            filter=Exists(
+                Consensus.objects.filter(
+                    assessment=assessment, subcriterion=OuterRef("pk"), score__isnull=False
+                )
+            ),
+        ),
+    )
     return render(
         request,
         "assessment/overview.html",
@@ -68,12 +79,12 @@ def overview(request, pk):
             "assessment": assessment,
             "members": members,
             "can_manage": can_manage,
-            "total": total,
+            "total": counts["total"],
             "can_accept": may(request.user, Perm.ACCEPT, assessment),
             "can_score": may(request.user, Perm.SCORE, assessment),
             "can_edit_plan": may(request.user, Perm.EDIT_PLAN, assessment),
             "can_edit_profile": may(request.user, Perm.EDIT_PROFILE, assessment),
-            "consensus_count": assessment.consensus.filter(score__isnull=False).count(),
+            "consensus_count": counts["agreed"],
         },
     )
 
@@ -130,7 +141,8 @@ def remove_member(request, pk, member_pk):
 @login_required
 @require_POST
 def transition(request, pk, action):
-    """Submit my scores, start consensus, close, accept: one button each, each permission-checked."""
+    """Submit my scores, start consensus, close, accept: one button each, each
+    permission-checked."""
     needed = {
         "submit": Perm.SCORE,
         "start_consensus": Perm.MANAGE,

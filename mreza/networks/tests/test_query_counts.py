@@ -97,9 +97,34 @@ def test_my_networks_runs_constant_queries_as_invitations_grow(world, caf, clien
     client.force_login(world.alice)  # A's coordinator answers every invitation of A
     other = world.municipality("Q-M", "Mentor")
     _invite_a(world, caf, 2, other)
+    _queries(client, "/networks/mine/")  # the first page keeps "no TOTP" in the session
     small = _queries(client, "/networks/mine/")
     _invite_a(world, caf, 10, other)
     body = client.get("/networks/mine/").content.decode()
     assert body.count("/networks/answer/network/") == 12
     assert body.count('name="side"') == 24
     assert _queries(client, "/networks/mine/") == small
+
+
+def test_network_page_runs_constant_queries_as_members_grow(world, caf, client):
+    client.force_login(world.dana)  # the coordinating association's network coordinator
+    round_ = GroupingRound.objects.create(
+        organisation=world.association,
+        framework=caf,
+        title="Round",
+        status=GroupingRound.Status.PUBLISHED,
+    )
+    network = Network.objects.create(round=round_, area="6.1", host=world.a, title="Network")
+    url = f"/networks/{network.pk}/"
+
+    def grow(n, prefix):
+        for i in range(n):
+            m = world.municipality(f"{prefix}-{i}", f"Mjesto {prefix}{i}")
+            NetworkMembership.objects.create(network=network, municipality=m)
+
+    grow(2, "S")
+    _queries(client, url)  # the first page keeps "no TOTP" in the session
+    small = _queries(client, url)
+    grow(10, "L")
+    assert client.get(url).content.decode().count("Mjesto ") == 12
+    assert _queries(client, url) == small

@@ -53,6 +53,14 @@ def test_the_index_follows_inserts_updates_and_deletes(world):
 def test_a_table_rebuild_that_drops_the_triggers_is_repaired_after_migrate(world):
     if connection.vendor != "sqlite":
         assert search_index.ensure_index(connection) is False  # the GIN index is there
+        with connection.cursor() as cursor:
+            # an index made before fastupdate=off is switched over (and its pending list merged)
+            cursor.execute("ALTER INDEX registry_mun_search_trgm SET (fastupdate = on)")
+            assert search_index.ensure_index(connection) is False
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE relname = 'registry_mun_search_trgm'"
+            )
+            assert cursor.fetchone()[0] == ["fastupdate=off"]
         return
     with connection.cursor() as cursor:
         for name in search_index._SQLITE_TRIGGERS:
