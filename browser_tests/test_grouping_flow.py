@@ -84,7 +84,13 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
     expect(dana.locator(".messages")).to_contain_text("Published")
     expect(dana.locator("button[value=rerun]")).to_have_count(0)
 
-    membership = NetworkMembership.objects.select_related("municipality").order_by("id").first()
+    # a place in this round's networks (the demo has confirmed networks of its own)
+    membership = (
+        NetworkMembership.objects.filter(network__round=round_)
+        .select_related("municipality")
+        .order_by("id")
+        .first()
+    )
     coordinator = MunicipalRole.objects.filter(
         municipality=membership.municipality, role="coordinator"
     ).first()
@@ -103,6 +109,8 @@ def test_coordinator_groups_publishes_and_a_municipality_accepts(browser, live_s
         who = coordinator.user.email.split("@")[0]
     municipality = person(browser, live_server, who)
     municipality.click("nav.main-nav >> text=Networks")
+    # "My networks" leads to the invitations still waiting for an answer
+    municipality.click("p.notice >> a[href='/networks/mine/']")
     card = municipality.locator(
         "article", has=municipality.locator(f"text={membership.network.title}")
     ).first

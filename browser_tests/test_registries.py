@@ -72,6 +72,7 @@ def test_bulgarian_coordinator_finds_smolyan_and_joins_a_bulgarian_round(
     ).first()
     assert invitation is not None, "Smolyan was not invited"
     maria.click("nav.main-nav >> text=Мрежи")
+    maria.click("p.notice >> a[href='/networks/mine/']")  # the invitations waiting
     card = maria.locator("article", has=maria.locator(f"text={invitation.network.title}")).first
     card.locator("input[name=answer][value=accept]").check()
     card.locator("button[type=submit]").click()

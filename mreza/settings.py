@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mreza.maps",
     "mreza.assessment",
     "mreza.networks",
+    "mreza.progress",
     # the top layer: cross-app pages (home, dashboard); nothing imports it
     "mreza.front",
 ]
@@ -129,6 +130,11 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT: our queries are short, and PostgreSQL compiles a plan whose cost estimate is
+        # high (an OR of permission subqueries, e.g. the dashboard's recent changes) for seconds
+        # before running it in milliseconds.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -149,6 +155,10 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from the shared cache, written through to the database: a signed-in page
+    # costs no session query. Only with a shared cache: with a per-process memory cache another
+    # worker would keep a session that was changed or ended elsewhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -208,8 +218,10 @@ LANGUAGES = [
     ("sr-latn-ijekavsk", "Srpski (latinica, ijekavski)"),
     ("bg", "Български"),
 ]
-# Serbian ijekavian (as written in Bosnia and Herzegovina): catalogue sr_Ijekavsk, Latin derived from it.
-# Django knows neither code; get_language_info() needs them. Dates and numbers follow our mreza/formats.
+# Serbian ijekavian (as written in Bosnia and Herzegovina): catalogue sr_Ijekavsk, Latin derived
+# from it.
+# Django knows neither code; get_language_info() needs them. Dates and numbers follow our
+# mreza/formats.
 from django.conf.locale import LANG_INFO  # noqa: E402
 
 LANG_INFO.update(
@@ -271,16 +283,24 @@ MREZA_JOB_STALE_AFTER = 180
 MREZA_JOB_ATTEMPTS = 2
 # The one schedule of periodic jobs: (management command, every N seconds). The embedded worker
 # ("thread") runs them itself; with "worker", cron or systemd timers run them (README).
-MREZA_PERIODIC_JOBS = [("recover_jobs", 300), ("clearsessions", 86400)]
+MREZA_PERIODIC_JOBS = [
+    ("recover_jobs", 300),
+    ("clearsessions", 86400),
+    # weekly digests (each user a week after their last), overdue and upcoming-meeting reminders
+    ("send_progress_digests", 3600),
+]
 
 # An optional XYZ tile layer for maps; empty means fully offline outlines only.
 MREZA_MAP_TILE_URL = env("MREZA_MAP_TILE_URL", "")
 # Registry imports larger than this are refused before parsing.
 MREZA_IMPORT_MAX_BYTES = env_int("MREZA_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-# An imported XLSX (a ZIP archive) may unpack to at most this; more is refused before parsing (zip bombs).
+# An imported XLSX (a ZIP archive) may unpack to at most this; more is refused before parsing (zip
+# bombs).
 MREZA_IMPORT_MAX_UNPACKED_BYTES = env_int("MREZA_IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 # Evidence files attached to scores: at most this size (PDF, images, office documents, plain text).
 MREZA_EVIDENCE_MAX_BYTES = env_int("MREZA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# A document shared in a workspace (progress) may be at most this large.
+MREZA_DOCUMENT_MAX_BYTES = env_int("MREZA_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 
 # Content-Security-Policy: nothing inline may run. Scripts are static files only (the former

@@ -20,6 +20,8 @@ urlpatterns = [
     path("municipalities/", include("mreza.registry.urls")),
     path("organisations/", include("mreza.registry.organisation_urls")),
     path("assessments/", include("mreza.assessment.urls")),
+    # step 3 (workspaces) before step 2: it adds /networks/<id>/calendar.ics and .../workspace/
+    path("", include("mreza.progress.urls")),
     path("networks/", include("mreza.networks.urls")),
     path("", include("mreza.accounts.urls")),
     path("accounts/", include("allauth.urls")),

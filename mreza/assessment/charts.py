@@ -71,7 +71,8 @@ _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def _clean(text: Any) -> str:
-    """*text* as a string without the characters XML 1.0 cannot hold (escaping is ElementTree's job)."""
+    """*text* as a string without the characters XML 1.0 cannot hold (escaping is ElementTree's
+    job)."""
     return _NOT_XML_RE.sub("", str(text))
 
 

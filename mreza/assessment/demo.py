@@ -1,4 +1,5 @@
-"""Realistic, reproducible demo and scale data for self-assessments (bulk inserts, no per-row audit)."""
+"""Realistic, reproducible demo and scale data for self-assessments (bulk inserts, no per-row
+audit)."""
 
 import datetime
 import random

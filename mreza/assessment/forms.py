@@ -63,7 +63,8 @@ class AddMemberForm(forms.Form):
 
 
 class ScoreFormMixin:
-    """Score fields that follow the subcriterion's panel: one score, or one per fine-tuned dimension."""
+    """Score fields that follow the subcriterion's panel: one score, or one per fine-tuned
+    dimension."""
 
     def add_score_fields(self, panel, instance):
         """Add the score field(s) first in the form, where the eye starts."""

@@ -347,7 +347,8 @@ class ImprovementAction(AuditedModel):
 
 
 class LearningProfile(AuditedModel):
-    """What a municipality seeks to learn and can offer, from an accepted assessment; shared by choice."""
+    """What a municipality seeks to learn and can offer, from an accepted assessment; shared by
+    choice."""
 
     class Sharing(models.TextChoices):
         PRIVATE = "private", _("private to the municipality")

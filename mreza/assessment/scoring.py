@@ -335,7 +335,8 @@ def total_score(
 
 
 def deltas(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, float | None]:
-    """``current - previous`` per code (union of both, natural order); ``None`` where either is missing."""
+    """``current - previous`` per code (union of both, natural order); ``None`` where either is
+    missing."""
     result: dict[str, float | None] = {}
     for code in sorted(set(current) | set(previous), key=code_key):
         now, before = current.get(code), previous.get(code)
@@ -350,7 +351,8 @@ _CODE_PART_RE = re.compile(r"\d+|\D+")
 
 
 def code_key(code: Any) -> tuple:
-    """Natural sort key for codes: ``"1.9" < "1.10" < "2.1"``; text parts compare case-insensitively."""
+    """Natural sort key for codes: ``"1.9" < "1.10" < "2.1"``; text parts compare
+    case-insensitively."""
     text = str(code)
     parts = tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())

@@ -1,4 +1,5 @@
-"""The assessment app's part of the municipality page (registered in apps.py, see registry.sections)."""
+"""The assessment app's part of the municipality page (registered in apps.py, see
+registry.sections)."""
 
 from mreza.assessment.models import Assessment, LearningProfile
 from mreza.core.access import assessments_visible_to, profiles_visible_to

@@ -1,4 +1,5 @@
-"""Domain operations of the self-assessment: each one checks its preconditions and writes atomically."""
+"""Domain operations of the self-assessment: each one checks its preconditions and writes
+atomically."""
 
 import hashlib
 import json
@@ -52,7 +53,8 @@ def _structure(data):
 
 def _correct_wording(framework, data, checksum):
     """A used framework may have its translations corrected (a typo, a glossary term): scores stay
-    comparable because codes, panels, scales and the English source are unchanged. Each change is audited."""
+    comparable because codes, panels, scales and the English source are unchanged. Each change is
+    audited."""
     framework.name, framework.data, framework.checksum = data["name"], data, checksum
     framework.save(update_fields=["name", "data", "checksum"])
     criteria = {c.code: c for c in framework.criteria.all()}
@@ -73,7 +75,8 @@ def _correct_wording(framework, data, checksum):
 
 
 def install_framework(path_or_text):
-    """Validate and store a framework file. A used framework is never changed: publish a new version."""
+    """Validate and store a framework file. A used framework is never changed: publish a new
+    version."""
     data = load_framework(path_or_text)
     checksum = hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
@@ -87,7 +90,8 @@ def install_framework(path_or_text):
                 return _correct_wording(existing, data, checksum), False
             raise AssessmentError(
                 _(
-                    "Framework %(code)s version %(version)s is already used by assessments and cannot change. "
+                    "Framework %(code)s version %(version)s is already used by assessments and "
+                    "cannot change. "
                     "Give the file a new version."
                 )
                 % {"code": data["code"], "version": data["version"]}

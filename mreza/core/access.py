@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -53,6 +53,30 @@ from mreza.networks.models import (
     NetworkMembership,
     Participant,
     Partnership,
+)
+from mreza.progress.models import (
+    Activity,
+    AgendaItem,
+    Attendance,
+    Commitment,
+    Decision,
+    Document,
+    Goal,
+    Indicator,
+    Measurement,
+    Meeting,
+    MeetingSeries,
+    MentoringPair,
+    MentoringSession,
+    Phase,
+    Post,
+    Registration,
+    StaffExchange,
+    TransferredPractice,
+    TwinningAgreement,
+    Visit,
+    Workspace,
+    WorkspaceMember,
 )
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
 
@@ -95,37 +119,63 @@ class Perm(StrEnum):
     ANSWER = "answer"
     ANSWER_AS_LEARNER = "answer_as_learner"
     ANSWER_AS_MENTOR = "answer_as_mentor"
+    # workspaces (step 3): see the plan and progress (public once published); run the workspace
+    # (goals, phases, meetings, attendance, minutes, publishing); add to it (activities, values,
+    # documents, messages, visits, registrations); start a twinning for a municipality
+    VIEW_PLAN = "view_plan"
+    MANAGE_WORKSPACE = "manage_workspace"
+    CONTRIBUTE = "contribute"
+    CREATE_TWINNING = "create_twinning"
+    # the platform: make a network's workspace by hand (without a grouping round)
+    CREATE_NETWORK = "create_network"
 
 
 class Roles:
-    """A user's roles, loaded once per request (two queries)."""
+    """A user's roles, loaded once per request (one query; the members of coordinated
+    organisations on first use)."""
 
     def __init__(self, user: "AnyUser") -> None:
         self.municipal: dict[int, set[str]] = {}
         self.organisation: dict[int, set[str]] = {}
-        self.coordinated_municipality_ids: set[int] = set()
+        self._coordinated_ids: set[int] | None = None
         self.is_admin = bool(user.is_authenticated and user.is_superuser)
         if not user.is_authenticated:
             return
-        for municipality_id, role in user.municipal_roles.values_list("municipality_id", "role"):
-            self.municipal.setdefault(municipality_id, set()).add(role)
-        for organisation_id, role in user.organisation_roles.values_list("organisation_id", "role"):
-            self.organisation.setdefault(organisation_id, set()).add(role)
+        # both kinds of roles in one round trip (every signed-in page asks)
+        municipal = user.municipal_roles.order_by().values_list(
+            "municipality_id", "role", Value("m", output_field=CharField())
+        )
+        organisational = user.organisation_roles.order_by().values_list(
+            "organisation_id", "role", Value("o", output_field=CharField())
+        )
+        for place_id, role, kind in municipal.union(organisational, all=True):
+            held = self.municipal if kind == "m" else self.organisation
+            held.setdefault(place_id, set()).add(role)
         if any(
             OrganisationRoleName.PLATFORM_ADMIN in roles for roles in self.organisation.values()
         ):
             self.is_admin = True
-        coordinated = [
-            o
-            for o, roles in self.organisation.items()
-            if OrganisationRoleName.NETWORK_COORDINATOR in roles
-        ]
-        if coordinated:
-            self.coordinated_municipality_ids = set(
-                Membership.objects.filter(organisation_id__in=coordinated).values_list(
-                    "municipality_id", flat=True
+
+    @property
+    def coordinated_municipality_ids(self) -> set[int]:
+        """Members of the organisations the user coordinates networks for: loaded when first
+        asked (an association may count thousands; most pages never ask)."""
+        if self._coordinated_ids is None:
+            coordinated = [
+                o
+                for o, roles in self.organisation.items()
+                if OrganisationRoleName.NETWORK_COORDINATOR in roles
+            ]
+            self._coordinated_ids = (
+                set(
+                    Membership.objects.filter(organisation_id__in=coordinated).values_list(
+                        "municipality_id", flat=True
+                    )
                 )
+                if coordinated
+                else set()
             )
+        return self._coordinated_ids
 
     def in_municipality(self, municipality_id: int, *roles: str) -> bool:
         held = self.municipal.get(municipality_id, set())
@@ -174,12 +224,15 @@ def _municipality_rule(user, perm, municipality):
         )
     if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
         return roles.in_municipality(municipality.pk, MunicipalRoleName.COORDINATOR)
+    if perm == Perm.CREATE_TWINNING:
+        return roles.in_municipality(municipality.pk, *MANAGING_ROLES)
     return False
 
 
 def _may_invite_first_coordinator(roles, municipality):
-    """A network coordinator may invite the first coordinator of a municipality that has none, when it is a
-    member of their organisation or takes part in one of its grouping rounds (administrators: any)."""
+    """A network coordinator may invite the first coordinator of a municipality that has none, when
+    it is a member of their organisation or takes part in one of its grouping rounds
+    (administrators: any)."""
     if MunicipalRole.objects.filter(
         municipality_id=municipality.pk, role=MunicipalRoleName.COORDINATOR
     ).exists():
@@ -218,7 +271,8 @@ def _organisation_rule(user, perm, organisation):
 
 
 def _audit_rule(user, perm, entry):
-    """An audit entry follows the policy of the record it describes (see audit_entries_visible_to)."""
+    """An audit entry follows the policy of the record it describes (see
+    audit_entries_visible_to)."""
     if perm != Perm.VIEW or not user.is_authenticated:
         return False
     return audit_entries_visible_to(user, AuditEntry.objects.filter(pk=entry.pk)).exists()
@@ -235,7 +289,8 @@ def _submitted_ids(assessment):
 
 
 def _entry_rule(user, perm, entry):
-    """An individual score: the assessor's alone until submitted (entry_visible); nobody changes it here."""
+    """An individual score: the assessor's alone until submitted (entry_visible); nobody changes it
+    here."""
     assessment = entry.assessment
     return (
         perm == Perm.VIEW
@@ -262,7 +317,8 @@ def group_role(user, assessment):
 
 
 def _assessment_rule(user, perm, assessment):
-    """Assessments are private to their group, the coordinator and management; never to other municipalities."""
+    """Assessments are private to their group, the coordinator and management; never to other
+    municipalities."""
     roles = roles_of(user)
     if perm in (Perm.ASSESS, Perm.SCORE, Perm.EDIT_SCORES):
         # one's own scoring, for the members of the group only (administrators included)
@@ -302,7 +358,8 @@ def _profile_rule(user, perm, profile):
         return True
     if profile.sharing == "public":
         return True
-    # "shared with coordinators": the network coordinators of the organisations the municipality is a
+    # "shared with coordinators": the network coordinators of the organisations the municipality is
+    # a
     # member of (registry.Membership), not every coordinator of every association
     return (
         profile.sharing == "coordinators"
@@ -314,8 +371,9 @@ ROUND_PERMS = (Perm.VIEW, Perm.EDIT_ROUND, Perm.PUBLISH_ROUND)
 
 
 def _round_rule(user, perm, round_):
-    """Grouping rounds belong to the coordinating organisation; a municipality sees only its own part,
-    through its invitations, never the round. Its coordinators (and administrators) edit and publish."""
+    """Grouping rounds belong to the coordinating organisation; a municipality sees only its own
+    part, through its invitations, never the round. Its coordinators (and administrators) edit and
+    publish."""
     if perm not in ROUND_PERMS:
         return False
     roles = roles_of(user)
@@ -343,7 +401,8 @@ def _network_rule(user, perm, network):
 
 
 def _membership_rule(user, perm, membership):
-    """A network place: seen by its municipality; answered (ANSWER) by its coordinator or management."""
+    """A network place: seen by its municipality; answered (ANSWER) by its coordinator or
+    management."""
     roles = roles_of(user)
     if perm == Perm.VIEW:
         return roles.is_admin or roles.in_municipality(membership.municipality_id)
@@ -353,8 +412,9 @@ def _membership_rule(user, perm, membership):
 
 
 def _partnership_rule(user, perm, partnership):
-    """A mentoring pair: seen by both municipalities and the round's coordinators; each side answered
-    by that municipality's coordinator or management; confirmed by the round's coordinators."""
+    """A mentoring pair: seen by both municipalities and the round's coordinators; each side
+    answered by that municipality's coordinator or management; confirmed by the round's
+    coordinators."""
     roles = roles_of(user)
     sides = (partnership.learner_id, partnership.mentor_id)
     coordinates = roles.is_admin or roles.in_organisation(
@@ -371,13 +431,146 @@ def _partnership_rule(user, perm, partnership):
     return False
 
 
+WORKSPACE_PERMS = (Perm.VIEW, Perm.VIEW_PLAN, Perm.MANAGE_WORKSPACE, Perm.CONTRIBUTE)
+
+
+def workspace_member_ids(workspace):
+    """The registry municipalities in a workspace (one query, cached on the workspace)."""
+    cached = workspace.__dict__.get("_member_municipality_ids")
+    if cached is None:
+        cached = workspace.__dict__["_member_municipality_ids"] = set(
+            workspace.members.filter(municipality__isnull=False, left_on__isnull=True).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    return cached
+
+
+def _runs_workspace(roles, user, workspace):
+    """Who runs a workspace: the coordinators of its organisation and its named coordinator; a
+    twinning (no organisation) is run by its municipalities' coordinators and management."""
+    if roles.is_admin or (user.is_authenticated and workspace.coordinator_id == user.pk):
+        return True
+    if workspace.organisation_id is not None:
+        return roles.in_organisation(
+            workspace.organisation_id, OrganisationRoleName.NETWORK_COORDINATOR
+        )
+    return any(roles.in_municipality(m, *MANAGING_ROLES) for m in workspace_member_ids(workspace))
+
+
+def _workspace_rule(user, perm, workspace):
+    """A workspace is private to its members' people and whoever runs it; once published, its plan
+    and progress pages (VIEW_PLAN) are public. Every user of a member municipality contributes."""
+    if perm not in WORKSPACE_PERMS:
+        return False
+    if perm == Perm.VIEW_PLAN and workspace.is_published:
+        return True
+    roles = roles_of(user)
+    if _runs_workspace(roles, user, workspace):
+        return True
+    if perm == Perm.MANAGE_WORKSPACE:
+        return False
+    return any(roles.in_municipality(m) for m in workspace_member_ids(workspace))
+
+
+def _workspace_of(obj):
+    """The workspace a part of a workspace belongs to (an activity, a meeting's agenda item...)."""
+    for path in WORKSPACE_PATHS[type(obj)].split("__"):
+        obj = getattr(obj, path)
+    return obj
+
+
+def _workspace_part_rule(user, perm, obj):
+    """Everything inside a workspace follows the workspace's rule."""
+    return _workspace_rule(user, perm, _workspace_of(obj))
+
+
+# How each part of a workspace reaches it (for the rule above and the audit trail's querysets).
+WORKSPACE_PATHS: "dict[type[Model], str]" = {
+    WorkspaceMember: "workspace",
+    Phase: "workspace",
+    Goal: "workspace",
+    Indicator: "goal__workspace",
+    Measurement: "indicator__goal__workspace",
+    Activity: "workspace",
+    Commitment: "workspace",
+    MeetingSeries: "workspace",
+    Meeting: "workspace",
+    AgendaItem: "meeting__workspace",
+    Registration: "meeting__workspace",
+    Attendance: "meeting__workspace",
+    Decision: "meeting__workspace",
+    Visit: "workspace",
+    TwinningAgreement: "workspace",
+    StaffExchange: "workspace",
+    MentoringPair: "workspace",
+    MentoringSession: "pair__workspace",
+    TransferredPractice: "workspace",
+    Document: "workspace",
+    Post: "workspace",
+}
+
+
+def workspaces_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The workspaces whose private pages the user may open (the same rule as Perm.VIEW)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    return queryset.filter(
+        Q(coordinator_id=user.pk)
+        | Q(organisation_id__in=_coordinated_organisation_ids(roles))
+        | Q(
+            pk__in=WorkspaceMember.objects.filter(
+                municipality_id__in=list(roles.municipal), left_on__isnull=True
+            ).values("workspace_id")
+        )
+    )
+
+
+def workspaces_run_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The workspaces the user runs (the rule of MANAGE_WORKSPACE, as a queryset): named
+    coordinator, network coordinator of the organisation, or — a twinning, which has no
+    organisation — coordinator or management of a member municipality."""
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    return queryset.filter(
+        Q(coordinator_id=user.pk)
+        | Q(organisation_id__in=_coordinated_organisation_ids(roles))
+        | Q(
+            organisation__isnull=True,
+            pk__in=WorkspaceMember.objects.filter(
+                municipality_id__in=managed_municipalities(user), left_on__isnull=True
+            ).values("workspace_id"),
+        )
+    )
+
+
+def workspaces_of(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The workspaces the user's municipalities are in ("my networks"), and those they
+    coordinate."""
+    return workspaces_visible_to(user, queryset)
+
+
+def workspace_parts_visible_to(user: "AnyUser", model: type[M]) -> "QuerySet[M]":
+    """The rows of a workspace part (activities, meetings...) in workspaces the user may see."""
+    path = WORKSPACE_PATHS[model]
+    visible = workspaces_visible_to(user, Workspace.objects.all()).values("pk")
+    return model._default_manager.filter(**{f"{path}__in": visible})
+
+
 def _platform_rule(user, perm, _obj):
     """Permissions on the platform as a whole (`may(user, perm)` without an object)."""
     roles = roles_of(user)
     if perm == Perm.ADMINISTER:
         return roles.is_admin
-    if perm == Perm.CREATE_ROUND:
-        # the round list and "new round": for whoever may open a round for some organisation
+    if perm in (Perm.CREATE_ROUND, Perm.CREATE_NETWORK):
+        # the round list and "new round", and a network made by hand: for whoever may open a
+        # round for some organisation
         return organisations_coordinated_by(
             user, Organisation.objects.exclude(kind="platform")
         ).exists()
@@ -398,6 +591,8 @@ def _rules():
         Partnership: _partnership_rule,
         Entry: _entry_rule,
         EvidenceFile: _evidence_rule,
+        Workspace: _workspace_rule,
+        **dict.fromkeys(WORKSPACE_PATHS, _workspace_part_rule),
         type(None): _platform_rule,
     }
 
@@ -412,7 +607,8 @@ def may(user: "AnyUser", perm: Perm | str, obj: object = None) -> bool:
 
 
 def get_or_deny(user: "AnyUser", perm: Perm, queryset: "QuerySet[M]", **lookup: Any) -> M:
-    """The object, or 404 if the user may not even see it, or 403 if they may see but not do `perm`."""
+    """The object, or 404 if the user may not even see it, or 403 if they may see but not do
+    `perm`."""
     obj = get_object_or_404(queryset, **lookup)
     if not may(user, Perm.VIEW, obj):
         raise Http404
@@ -422,18 +618,16 @@ def get_or_deny(user: "AnyUser", perm: Perm, queryset: "QuerySet[M]", **lookup: 
 
 
 def require(user: "AnyUser", perm: Perm, obj: object = None) -> None:
-    """403 unless `user` may do `perm` on `obj` (already in hand, or the platform when None). Views use
-    `get_or_deny` when they look an object up, `require` for a further decision, `may` for a flag."""
+    """403 unless `user` may do `perm` on `obj` (already in hand, or the platform when None). Views
+    use `get_or_deny` when they look an object up, `require` for a further decision, `may` for a
+    flag."""
     if not may(user, perm, obj):
         raise PermissionDenied
 
 
-def require_admin(user: "AnyUser") -> None:
-    require(user, Perm.ADMINISTER)
-
-
 def assessments_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
-    """The assessments a user may open: their groups', and their municipalities' as coordinator or management."""
+    """The assessments a user may open: their groups', and their municipalities' as coordinator or
+    management."""
     roles = roles_of(user)
     if roles.is_admin:
         return queryset
@@ -453,7 +647,8 @@ def profiles_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M
 
 
 def entry_visible(user, entry, assessment, submitted_by):
-    """An assessor's entries are theirs alone until they submit; then the group's leaders see them."""
+    """An assessor's entries are theirs alone until they submit; then the group's leaders see
+    them."""
     if entry.assessor_id == user.pk:
         return True
     return entry.assessor_id in submitted_by and may(user, Perm.MANAGE, assessment)
@@ -512,17 +707,22 @@ def entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]
 
 @functools.cache
 def audit_kinds():
-    """How the audit trail decides who sees an entry, per audited model. Every AuditedModel must be in
-    exactly one group (tests/test_audit_visibility.py checks it); an unknown type is for administrators only.
+    """How the audit trail decides who sees an entry, per audited model. Every AuditedModel must be
+    in exactly one group (tests/test_audit_visibility.py checks it); an unknown type is for
+    administrators only.
 
-    - scope: the policy lets the coordinator of the municipality a record belongs to see every such record
-      (registry facts, roles, invitations, assessments and their group work, profiles, answers). The entry is
-      shown to that coordinator and to administrators, also after the record was deleted (nothing secret).
-    - restricted: whether the record may be seen depends on its current state (an assessor's score is theirs
-      alone until they submit). The entry is shown only to whoever may see the record now, through a
-      queryset rule equal to its `may` rule; once the record is deleted, to administrators only.
-    - unscoped: records that belong to no municipality (countries, organisations, frameworks, rounds):
-      administrators only.
+    - scope: the policy lets the coordinator of the municipality a record belongs to see every such
+    record (registry facts, roles, invitations, assessments and their group work, profiles,
+    answers). The entry is shown to that coordinator and to administrators, also after the record
+    was deleted (nothing secret).
+    - restricted: whether the record may be seen depends on its current state (an assessor's score
+    is theirs alone until they submit). The entry is shown only to whoever may see the record now,
+    through a queryset rule equal to its `may` rule; once the record is deleted, to administrators
+    only.
+    - unscoped: records that belong to no municipality (countries, organisations, frameworks,
+    rounds): administrators only.
+    - contained: a workspace and everything in it (AuditEntry.container_id is the workspace): shown
+    to whoever may see that workspace now; once it is deleted, to administrators only.
     """
     scope = {
         Municipality,
@@ -544,33 +744,57 @@ def audit_kinds():
         ),
     }
     unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
-    return scope, restricted, unscoped
+    return scope, restricted, unscoped, {Workspace, *WORKSPACE_PATHS}
+
+
+def workspace_history(user: "AnyUser", workspace: Workspace) -> "QuerySet[AuditEntry]":
+    """The audit trail of one workspace and everything in it, for whoever may see the workspace."""
+    if not may(user, Perm.VIEW, workspace):
+        return AuditEntry.objects.none()
+    _scope, _restricted, _unscoped, contained = audit_kinds()
+    types = ContentType.objects.get_for_models(*contained)
+    return AuditEntry.objects.filter(
+        content_type_id__in=[t.pk for t in types.values()], container_id=workspace.pk
+    )
 
 
 def _pk_texts(queryset):
-    # AuditEntry.object_id is text; compare it with the primary keys as text, inside one SQL statement
+    # AuditEntry.object_id is text; compare it with the primary keys as text, inside one SQL
+    # statement
     return queryset.order_by().annotate(_audit_pk=Cast("pk", CharField())).values("_audit_pk")
 
 
 def audit_entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
-    """Audit entries the user may read: administrators, and a municipality's coordinator for its records,
-    each entry only if the record it describes may be seen (audit_kinds). One query, however long the list."""
+    """Audit entries the user may read: administrators, and a municipality's coordinator for its
+    records, each entry only if the record it describes may be seen (audit_kinds). One query,
+    however long the list."""
     if not user.is_authenticated:
         return queryset.none()
     roles = roles_of(user)
-    scope, restricted, unscoped = audit_kinds()
-    types = ContentType.objects.get_for_models(*scope, *restricted, *unscoped)
+    scope, restricted, unscoped, contained = audit_kinds()
+    types = ContentType.objects.get_for_models(*scope, *restricted, *unscoped, *contained)
     if roles.is_admin:
         visible = ~Q(content_type_id__in=[types[m].pk for m in restricted])
     else:
         coordinated = [m for m, r in roles.municipal.items() if MunicipalRoleName.COORDINATOR in r]
-        queryset = queryset.filter(municipality_id__in=coordinated)
-        visible = Q(content_type_id__in=[types[m].pk for m in scope])
+        visible = Q(municipality_id__in=coordinated) & Q(
+            content_type_id__in=[types[m].pk for m in scope]
+        )
     for model, objects in restricted.items():
         kind = Q(content_type_id=types[model].pk)
-        visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
         if roles.is_admin:
+            visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
             visible |= kind & ~Q(object_id__in=_pk_texts(model._base_manager.all()))
+        else:
+            visible |= (
+                kind
+                & Q(municipality_id__in=coordinated)
+                & Q(object_id__in=_pk_texts(objects(user)))
+            )
+    if not roles.is_admin:
+        visible |= Q(content_type_id__in=[types[m].pk for m in contained]) & Q(
+            container_id__in=workspaces_visible_to(user, Workspace.objects.all()).values("pk")
+        )
     return queryset.filter(visible)
 
 

@@ -8,12 +8,13 @@ import contextvars
 import datetime
 import decimal
 import json
+import uuid
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from mreza.core.models import AuditEntry
 
@@ -38,7 +39,8 @@ SECRET_FIELDS = {
     "password_hash",
 }
 
-# A value longer than this (as text) is stored cut, with a marker; the record itself keeps all of it.
+# A value longer than this (as text) is stored cut, with a marker; the record itself keeps all of
+# it.
 MAX_STORED_CHARS = 10_000
 
 
@@ -57,7 +59,7 @@ def current_actor():
 
 
 def _plain(value):
-    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
@@ -143,6 +145,9 @@ class AuditedModel(models.Model):
 
     # Attribute naming the municipality a change belongs to (for the coordinator's history).
     audit_scope_field = None
+    # Dotted attribute path to the id of the record this one sits inside (e.g. "workspace_id",
+    # "meeting.workspace_id"); stored as AuditEntry.container_id.
+    audit_container_field = None
     # Field names this model never lets into the trail, on top of SECRET_FIELDS (e.g. {"token"}).
     audit_exclude = frozenset()
 
@@ -160,6 +165,14 @@ class AuditedModel(models.Model):
     def audit_scope(self):
         return getattr(self, self.audit_scope_field) if self.audit_scope_field else None
 
+    def audit_container(self):
+        if not self.audit_container_field:
+            return None
+        value = self
+        for name in self.audit_container_field.split("."):
+            value = getattr(value, name)
+        return value
+
 
 def _record(instance, action, changes):
     user, label = current_actor()
@@ -173,6 +186,7 @@ def _record(instance, action, changes):
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         municipality_id=instance.audit_scope(),
+        container_id=instance.audit_container(),
         changes={name: [capped(old), capped(new)] for name, (old, new) in changes.items()},
     )
 
@@ -206,6 +220,34 @@ def _on_delete(sender, instance, **kwargs):
         _record(instance, "delete", {k: [v, None] for k, v in old.items() if v not in (None, "")})
 
 
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A many-to-many list of an audited record changed (e.g. a visit's visiting members): one
+    update entry with the ids before and after, recorded on the record that owns the field."""
+    if reverse or not isinstance(instance, AuditedModel):
+        return
+    if action not in ("pre_clear", "post_add", "post_remove", "post_clear"):
+        return
+    field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None:
+        return
+    if action == "pre_clear":
+        # the ids are gone after the clear: keep them for the post_clear entry
+        instance.__dict__[f"_audit_m2m_{field.name}"] = sorted(
+            getattr(instance, field.name).values_list("pk", flat=True)
+        )
+        return
+    now = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    if action == "post_clear":
+        before = instance.__dict__.pop(f"_audit_m2m_{field.name}", [])
+    elif action == "post_add":
+        before = sorted(set(now) - set(pk_set or ()))
+    else:
+        before = sorted(set(now) | set(pk_set or ()))
+    if before != now:
+        _record(instance, "update", {field.name: [before, now]})
+
+
 def connect_signals():
     post_save.connect(_on_save, dispatch_uid="mreza_audit_save")
     post_delete.connect(_on_delete, dispatch_uid="mreza_audit_delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="mreza_audit_m2m")

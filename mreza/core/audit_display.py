@@ -1,5 +1,6 @@
 """Audit entries as people read them: translated field names, names instead of ids, labels instead
-of stored codes, yes/no, dates in the reader's format, long texts shortened (the record stays complete).
+of stored codes, yes/no, dates in the reader's format, long texts shortened (the record stays
+complete).
 
 `present(entries)` loads every referenced record in one query per related model, however many
 entries there are.

@@ -28,5 +28,6 @@ def stale_form(request, make_form, current, message=None):
 
 
 def conflict_response(request, template, context):
-    """Render the page of a refused save with status 409 (the form in `context` from `stale_form`)."""
+    """Render the page of a refused save with status 409 (the form in `context` from
+    `stale_form`)."""
     return render(request, template, context, status=CONFLICT)

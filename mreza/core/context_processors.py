@@ -3,7 +3,8 @@ from django.utils import translation
 
 from mreza.core.access import roles_of
 
-#: UI languages written in Cyrillic; every other one (sr-latn, sr-latn-ijekavsk, bs, hr, en) reads Latin.
+#: UI languages written in Cyrillic; every other one (sr-latn, sr-latn-ijekavsk, bs, hr, en) reads
+#: Latin.
 CYRILLIC_UI_LANGUAGES = frozenset({"sr", "sr-ijekavsk", "bg"})
 
 

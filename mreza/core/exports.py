@@ -54,7 +54,8 @@ def cell(value):
 
 
 def row(values):
-    """:func:`cell` applied to each value of a row (a list, or a dict's values for ``csv.DictWriter``)."""
+    """:func:`cell` applied to each value of a row (a list, or a dict's values for
+    ``csv.DictWriter``)."""
     if isinstance(values, dict):
         return {key: cell(value) for key, value in values.items()}
     return [cell(value) for value in values]
@@ -78,7 +79,8 @@ def set_text(xlsx_cell, value):
 
 
 def set_cell(xlsx_cell, value):
-    """Write any value into an openpyxl cell: numbers and dates as they are, text via :func:`set_text`."""
+    """Write any value into an openpyxl cell: numbers and dates as they are, text via
+    :func:`set_text`."""
     value = _finite(value)
     if value is None or isinstance(
         value, bool | int | float | decimal.Decimal | datetime.date | datetime.time
@@ -89,7 +91,8 @@ def set_cell(xlsx_cell, value):
 
 
 def append(sheet, values):
-    """``sheet.append(values)`` for an openpyxl worksheet, every text cell safe (see :func:`set_cell`)."""
+    """``sheet.append(values)`` for an openpyxl worksheet, every text cell safe (see
+    :func:`set_cell`)."""
     from openpyxl.cell.cell import Cell
 
     cells = []

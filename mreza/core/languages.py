@@ -1,9 +1,9 @@
 """Serbian variants: ekavian (Serbia) and ijekavian (Bosnia and Herzegovina), each in two scripts.
 
-An explicit choice (the language switcher, the account settings, the language cookie) is always kept.
-Where the language only comes from the browser, Serbian becomes ijekavian for readers in Bosnia and
-Herzegovina: the browser asks for ``sr-BA`` (``sr-Cyrl-BA``, ``sr-Latn-BA``), or the signed-in user works
-for a municipality in BA.
+An explicit choice (the language switcher, the account settings, the language cookie) is always
+kept. Where the language only comes from the browser, Serbian becomes ijekavian for readers in
+Bosnia and Herzegovina: the browser asks for ``sr-BA`` (``sr-Cyrl-BA``, ``sr-Latn-BA``), or the
+signed-in user works for a municipality in BA.
 """
 
 from django.conf import settings
@@ -24,7 +24,8 @@ def ijekavian(code):
 
 
 def browser_language(accept_language):
-    """The UI language the browser's Accept-Language asks for, with sr-BA → ijekavian; None if none fits."""
+    """The UI language the browser's Accept-Language asks for, with sr-BA → ijekavian; None if none
+    fits."""
     for tag, _quality in parse_accept_lang_header(accept_language or ""):
         if tag == "*":
             break
@@ -48,8 +49,9 @@ def works_in_ijekavian_country(user):
 def request_language(request, current):
     """The UI language for this request.
 
-    ``current`` is what LocaleMiddleware chose. A signed-in user's saved language wins, then the language
-    cookie (both explicit); otherwise the browser's, made ijekavian where the reader is in BA.
+    ``current`` is what LocaleMiddleware chose. A signed-in user's saved language wins, then the
+    language cookie (both explicit); otherwise the browser's, made ijekavian where the reader is in
+    BA.
     """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.language:

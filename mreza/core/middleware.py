@@ -9,8 +9,8 @@ from mreza.core.languages import request_language
 class UserLanguageMiddleware:
     """A signed-in user's saved language wins over the browser's, on every device.
 
-    Without a saved language or cookie, Serbian from the browser is ijekavian for readers in Bosnia and
-    Herzegovina (``sr-BA`` or a municipality in BA); see ``mreza.core.languages``.
+    Without a saved language or cookie, Serbian from the browser is ijekavian for readers in Bosnia
+    and Herzegovina (``sr-BA`` or a municipality in BA); see ``mreza.core.languages``.
     """
 
     def __init__(self, get_response):
@@ -36,7 +36,8 @@ class AuditActorMiddleware:
 class RefuseNulBytesMiddleware:
     """A NUL byte in the address or the query is never meaningful, and PostgreSQL refuses it in any
     text column (an error deep inside a query): answer 400 before any view reads it. Form fields are
-    left to the forms: Django's CharField refuses NUL with a message and keeps what the user typed."""
+    left to the forms: Django's CharField refuses NUL with a message and keeps what the user
+    typed."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -28,6 +28,9 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=200)
     municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The record the changed one sits inside, where its model names one (a workspace's activity:
+    # the workspace), so a container's history and its visibility are one indexed condition.
+    container_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     changes = models.JSONField(_("changes"), default=dict)
 
     class Meta:

@@ -21,7 +21,8 @@ class MunicipalRoleName(models.TextChoices):
 
 
 class OrganisationRoleName(models.TextChoices):
-    """What a person does for an association, field office or ministry (accounts.OrganisationRole)."""
+    """What a person does for an association, field office or ministry
+    (accounts.OrganisationRole)."""
 
     NETWORK_COORDINATOR = "network_coordinator", _("network coordinator")
     TRAINING_COMMISSION = "training_commission", _("training commission member")

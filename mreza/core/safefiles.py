@@ -1,4 +1,5 @@
-"""Guards for uploaded and imported files (XLSX/ZIP, CSV text) — checked before anything parses them.
+"""Guards for uploaded and imported files (XLSX/ZIP, CSV text) — checked before anything parses
+them.
 
 Pure Python (no Django), shared by the registry import and the scoring workbook reader, and meant
 for every upload later apps add. Each check returns ``None`` when the file is acceptable, or a
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 #: A real workbook unpacks to well under this; the scoring workbook reader uses its own lower limit.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ARCHIVE_MEMBERS = 500
-#: Compression ratio above which a large member is refused (zeros compress ~1000:1, real sheets ~10:1).
+#: Compression ratio above which a large member is refused (zeros ~1000:1, real sheets ~10:1).
 MAX_RATIO = 200
 RATIO_APPLIES_ABOVE = 1024 * 1024
 #: Longest single field accepted in a CSV file or a sheet cell (characters).
@@ -38,7 +39,8 @@ BIDI_RE = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a file is refused: ``code`` is one of NOT_ZIP, NOT_XLSX, TOO_LARGE, TOO_MANY, BOMB, DTD."""
+    """Why a file is refused: ``code`` is one of NOT_ZIP, NOT_XLSX, TOO_LARGE, TOO_MANY, BOMB,
+    DTD."""
 
     code: str
     params: dict = field(default_factory=dict, hash=False, compare=False)
@@ -62,7 +64,8 @@ def check_zip(
     max_ratio=MAX_RATIO,
     required=XLSX_REQUIRED,
 ):
-    """``None`` if *content* (bytes) is a ZIP archive that is safe to hand to a parser, else a :class:`Refusal`."""
+    """``None`` if *content* (bytes) is a ZIP archive that is safe to hand to a parser, else a
+    :class:`Refusal`."""
     if not isinstance(content, bytes | bytearray) or not zipfile.is_zipfile(io.BytesIO(content)):
         return Refusal(NOT_ZIP)
     try:
@@ -104,7 +107,8 @@ def check_zip(
 
 
 def _has_dtd(archive, info):
-    """Stream one member (bounded by its declared size) looking for a DTD or an entity declaration."""
+    """Stream one member (bounded by its declared size) looking for a DTD or an entity
+    declaration."""
     tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
@@ -123,7 +127,8 @@ def check_text_size(text, *, max_chars):
 
 
 def control_character(text, *, multiline=False):
-    """The first control character in *text* (``"U+0000"``), or ``None``; line breaks allowed if *multiline*."""
+    """The first control character in *text* (``"U+0000"``), or ``None``; line breaks allowed if
+    *multiline*."""
     for match in CONTROL_RE.finditer(text):
         return f"U+{ord(match.group()):04X}"
     if not multiline:

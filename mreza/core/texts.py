@@ -1,5 +1,6 @@
-"""Texts stored in several languages ({en, bs, hr, sr, bg}), shown in the reader's language (Serbian Latin
-derived from Cyrillic). Framework texts use it, and so will every app that stores such texts."""
+"""Texts stored in several languages ({en, bs, hr, sr, bg}), shown in the reader's language (Serbian
+Latin derived from Cyrillic). Framework texts use it, and so will every app that stores such
+texts."""
 
 from django.utils import translation
 
@@ -12,7 +13,8 @@ def localized(text, language=None):
         return text or ""
     language = (language or translation.get_language() or "en").lower()
     if language.startswith("sr"):
-        # Four Serbian UI variants; a framework stores "sr" (and may store "sr-ijekavsk"), Latin is derived.
+        # Four Serbian UI variants; a framework stores "sr" (and may store "sr-ijekavsk"), Latin is
+        # derived.
         ijekavian = language.endswith("-ijekavsk")
         cyrillic = (text.get("sr-ijekavsk") if ijekavian else None) or text.get("sr")
         if not cyrillic:

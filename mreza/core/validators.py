@@ -1,9 +1,10 @@
 """Validators every form uses for free text: lengths, control characters, safe web addresses.
 
 ``guard_text_fields(form)`` is called at the end of a form's ``__init__``: each text field without
-a maximum length gets one (``NAME_LIMIT`` for single-line fields, ``TEXT_LIMIT`` for text areas), single-line fields refuse control characters and line breaks, text
-areas refuse control characters other than tab and line breaks, URL fields accept only http(s)
-and refuse invisible direction marks (``"\\u202eexe.pdf"`` shows as ``"fdp.exe"``).
+a maximum length gets one (``NAME_LIMIT`` for single-line fields, ``TEXT_LIMIT`` for text areas),
+single-line fields refuse control characters and line breaks, text areas refuse control characters
+other than tab and line breaks, URL fields accept only http(s) and refuse invisible direction marks
+(``"\\u202eexe.pdf"`` shows as ``"fdp.exe"``).
 """
 
 from django import forms
@@ -23,7 +24,8 @@ def single_line(value):
     if character:
         raise ValidationError(
             _(
-                "Remove the control character or line break (%(char)s); this field is a single line."
+                "Remove the control character or line break (%(char)s); this field is a single "
+                "line."
             ),
             code="control_character",
             params={"char": character},
@@ -45,7 +47,8 @@ def safe_url(value):
     if character:
         raise ValidationError(
             _(
-                "A web address must not contain invisible direction marks (%(char)s). Type the address again."
+                "A web address must not contain invisible direction marks (%(char)s). Type the "
+                "address again."
             ),
             code="bidi_control",
             params={"char": character},
@@ -61,7 +64,8 @@ http_only = URLValidator(
 
 
 def guard_text_fields(form):
-    """Give every text field of *form* a length limit and the control-character checks (see module)."""
+    """Give every text field of *form* a length limit and the control-character checks (see
+    module)."""
     for field in form.fields.values():
         if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
             continue

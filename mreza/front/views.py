@@ -2,6 +2,7 @@
 dashboard. Every access question goes to core.access; these views only collect what it allows."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import render
 
 from mreza.accounts.middleware import has_totp
@@ -19,20 +20,16 @@ from mreza.core.access import (
     roles_of,
 )
 from mreza.core.models import AuditEntry
+from mreza.front.progress_panel import dashboard_context
 from mreza.networks.models import NetworkMembership, Partnership, Response
-from mreza.registry.models import Country, Municipality
+from mreza.registry import choices
+from mreza.registry.models import Municipality
 
 
 def home(request):
-    stats = {c.code: c for c in Country.objects.all()}
-    return render(
-        request,
-        "front/home.html",
-        {
-            "municipality_count": Municipality.objects.count(),
-            "countries": stats.values(),
-        },
-    )
+    # The count follows every change to the registry (registry.choices bumps its version).
+    count = choices.cached(choices.MUNICIPALITIES, "count", Municipality.objects.count)
+    return render(request, "front/home.html", {"municipality_count": count})
 
 
 @login_required
@@ -78,18 +75,9 @@ def dashboard(request):
         user, Assessment.objects.filter(status=Assessment.Status.CONSENSUS)
     ).select_related("municipality")
 
-    needs_mfa_setup = roles.needs_mfa and not has_totp(user)
+    needs_mfa_setup = roles.needs_mfa and not has_totp(user, request)
     is_admin = may(user, Perm.ADMINISTER)
-    invited = Response.INVITED
-    open_invitations = (
-        (
-            NetworkMembership.objects.filter(municipality_id__in=managed, status=invited).count()
-            + Partnership.objects.filter(learner_id__in=managed, learner_status=invited).count()
-            + Partnership.objects.filter(mentor_id__in=managed, mentor_status=invited).count()
-        )
-        if managed
-        else 0
-    )
+    open_invitations = _open_invitations(managed) if managed else 0
     return render(
         request,
         "front/dashboard.html",
@@ -107,5 +95,20 @@ def dashboard(request):
             "needs_mfa_setup": needs_mfa_setup,
             "is_admin": is_admin,
             "registry_count": Municipality.objects.count() if is_admin else None,
+            **dashboard_context(user),  # the "my networks" panel
         },
     )
+
+
+def _open_invitations(managed):
+    """Network and partnership invitations of the managed municipalities still unanswered (a
+    partnership between two of them counts once per side, as each side answers)."""
+    invited = Response.INVITED
+    learner = Q(learner_id__in=managed, learner_status=invited)
+    mentor = Q(mentor_id__in=managed, mentor_status=invited)
+    # both sides of the partnerships in one query
+    sides = Partnership.objects.filter(learner | mentor).aggregate(
+        learner=Count("pk", filter=learner), mentor=Count("pk", filter=mentor)
+    )
+    networks = NetworkMembership.objects.filter(municipality_id__in=managed, status=invited)
+    return sides["learner"] + sides["mentor"] + networks.count()

@@ -69,7 +69,8 @@ def evaluate(people, params, proposal, names=None):
     """Objective, hosts, per-member facts and problems of a (possibly edited) proposal.
 
     people: {id: {"lat", "lon", "needs": {area: w}, "strengths": {area: w}}}
-    proposal: {"networks": [{"area", "members", "locked"?}], "partnerships": [{"learner", "mentor", "area"}]}
+    proposal: {"networks": [{"area", "members", "locked"?}], "partnerships": [{"learner", "mentor",
+    "area"}]}
     """
     names = names or {}
     name = names.get
@@ -201,7 +202,8 @@ def evaluate(people, params, proposal, names=None):
 
 
 def explain(people, params, evaluation, areas, names=None):
-    """For each membership the best alternative it did not get; for each municipality left out, why."""
+    """For each membership the best alternative it did not get; for each municipality left out,
+    why."""
     names = names or {}
     dw = params.get("distance_weight", 0.1)
     networks = evaluation["networks"]

@@ -332,7 +332,8 @@ def _read_sheets(workbook, filename, kind):
 
 
 def _rows_or_problem(iterator, source):
-    """The sheet's rows; a row openpyxl cannot read (NaN or infinity as a number, broken XML) is named."""
+    """The sheet's rows; a row openpyxl cannot read (NaN or infinity as a number, broken XML) is
+    named."""
     number = 1
     while True:
         try:
@@ -344,8 +345,10 @@ def _rows_or_problem(iterator, source):
                 [
                     Problem(
                         _(
-                            "This row cannot be read: it is damaged, or a number cell holds something that is not a "
-                            "number (such as NaN or infinity). Retype the row's numbers and save again."
+                            "This row cannot be read: it is damaged, or a number cell holds "
+                            "something that is not a "
+                            "number (such as NaN or infinity). Retype the row's numbers and save "
+                            "again."
                         ),
                         row=number + 1,
                         source=source,
@@ -907,7 +910,8 @@ def export_regions(country_code):
 
 
 def export_associations(country_code):
-    """The country's associations and every organisation its municipalities belong to (so a re-import works)."""
+    """The country's associations and every organisation its municipalities belong to (so a
+    re-import works)."""
     from django.db.models import Q
 
     organisations = (
@@ -932,7 +936,8 @@ REGION_COLUMNS = COLUMNS["regions"][0] + COLUMNS["regions"][1]
 
 
 def write_export(country_code, out_path):
-    """Associations, regions and municipalities: a folder of CSV files or one workbook, ready to re-import.
+    """Associations, regions and municipalities: a folder of CSV files or one workbook, ready to
+    re-import.
 
     Every cell goes through :mod:`mreza.core.exports`, so no text becomes a spreadsheet formula.
     """

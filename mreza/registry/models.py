@@ -70,7 +70,8 @@ class Region(AuditedModel):
 
 
 class Organisation(AuditedModel):
-    """An association of municipalities, a field office, a ministry or training unit, the platform."""
+    """An association of municipalities, a field office, a ministry or training unit, the
+    platform."""
 
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("association of municipalities")

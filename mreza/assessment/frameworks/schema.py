@@ -632,7 +632,8 @@ class _Validator:
             if a > expected:
                 self.err(
                     (*path, k, "range"),
-                    f"gap: values {_fmt_num(expected)}..{_fmt_num(a - step)} are not covered by any band",
+                    f"gap: values {_fmt_num(expected)}..{_fmt_num(a - step)} "
+                    "are not covered by any band",
                 )
             elif a < expected:
                 self.err(

@@ -48,7 +48,8 @@ def panel_for_display(panel):
 
 
 def subcriterion_step(assessment, code):
-    """Subcriterion `code` of the assessment with its panel and neighbours (for previous/next), or 404."""
+    """Subcriterion `code` of the assessment with its panel and neighbours (for previous/next), or
+    404."""
     subcriteria = subcriteria_of(assessment)
     index = next((i for i, s in enumerate(subcriteria) if s.code == code), None)
     if index is None:

@@ -79,7 +79,8 @@ def consensus_subcriterion(request, pk, code):
                 lambda data: ConsensusForm(data, panel=panel, instance=current),
                 current,
                 _(
-                    "Someone else recorded the consensus for %(code)s while you were editing (now %(score)s). "
+                    "Someone else recorded the consensus for %(code)s while you were editing (now "
+                    "%(score)s). "
                     "Your text is kept below; compare and save again."
                 )
                 % {"code": subcriterion.code, "score": current.score},

@@ -135,8 +135,8 @@ def score_subcriterion(request, pk, code):
 
 @login_required
 def evidence_file(request, pk, file_pk):
-    """Evidence is served only here, through the policy: the assessor, and after they submitted, whoever
-    may manage the assessment; everyone else gets 404 (MEDIA_ROOT is never published)."""
+    """Evidence is served only here, through the policy: the assessor, and after they submitted,
+    whoever may manage the assessment; everyone else gets 404 (MEDIA_ROOT is never published)."""
     assessment = assessment_for(request, pk)
     found = get_or_deny(
         request.user,
@@ -245,10 +245,12 @@ def _labels():
         "instructions": [
             _("Fill in the white cells only; the grey columns must stay as they are."),
             _(
-                "Give a score on the scale shown for each row, or write the “don't know” word in that column."
+                "Give a score on the scale shown for each row, or write the “don't know” word in "
+                "that column."
             ),
             _(
-                "Save the file as .xlsx and upload it on the scoring page. Nothing is saved if any cell has a problem."
+                "Save the file as .xlsx and upload it on the scoring page. Nothing is saved if any "
+                "cell has a problem."
             ),
         ],
         "code": _("Code"),

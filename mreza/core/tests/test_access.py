@@ -82,7 +82,7 @@ def shared_profile(world, caf):
     )
 
 
-def test_profiles_shared_with_coordinators_reach_only_coordinators_of_the_municipalitys_organisations(
+def test_profiles_shared_with_coordinators_reach_only_those_of_the_municipalitys_organisations(
     world, shared_profile
 ):
     from mreza.accounts.models import OrganisationRole

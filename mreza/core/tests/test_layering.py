@@ -3,7 +3,8 @@
 Imports only point down: pure engines → core → accounts → registry → assessment → networks →
 front (the cross-app pages) → the project (settings, urls). `core/access.py` is the one module that
 knows every app. Pure engines import no Django. Views spell no role names and decide no access with
-`.exists()`; they ask core.access. Imports of `mreza.*` sit at the top of the module.
+`.exists()`; they ask core.access. Imports of `mreza.*` sit at the top of the module, and no two
+modules import each other (not even within an app).
 """
 
 import ast
@@ -26,8 +27,12 @@ PURE = (
     "mreza.assessment.frameworks.schema",
     "mreza.assessment.workbook",
     "mreza.networks.proposal",
+    "mreza.progress.charts",
+    "mreza.progress.gantt",
+    "mreza.progress.ics",
 )
-# Lowest first; a module may import its own layer and the layers below. A new app gets its place here.
+# Lowest first; a module may import its own layer and the layers below. A new app gets its place
+# here.
 LAYERS = (
     ("pure",),
     ("core", "formats"),
@@ -35,12 +40,14 @@ LAYERS = (
     ("registry",),
     ("assessment",),
     ("networks",),
+    ("progress",),
     ("front",),
 )
 PROJECT_MODULES = {"mreza", "mreza.settings", "mreza.urls", "mreza.wsgi"}
 KNOWS_EVERY_APP = {"mreza.core.access"}
 
-# Function-level imports of mreza.* that stay: (file name or path from the project, function) -> reason.
+# Function-level imports of mreza.* that stay: (file name or path from the project, function) ->
+# reason.
 FUNCTION_IMPORTS_ALLOWED = {
     (
         "apps.py",
@@ -200,7 +207,8 @@ def test_pure_engines_import_no_django_and_nothing_above_them():
 
 
 def test_no_models_module_imports_the_access_policy():
-    """core.access imports every app's models at the top; a models module importing it would loop."""
+    """core.access imports every app's models at the top; a models module importing it would
+    loop."""
     wrong = [
         _where(path, line)
         for path in _sources()
@@ -227,6 +235,80 @@ def test_imports_of_mreza_sit_at_the_top_of_the_module():
                 continue
             inside.append(f"{_where(path, line)} in {function}(): {target}")
     assert not inside, "function-level imports (fix the cycle instead):\n" + "\n".join(inside)
+
+
+def _module_import_graph():
+    """{module: the mreza modules it imports at module level} (function-level imports run later)."""
+    graph = {}
+    for path in _sources():
+        module = _module_name(path)
+        graph[module] = {
+            target
+            for target, _line, function in _imports(path)
+            if function is None and target.startswith("mreza") and target != module
+        }
+    return graph
+
+
+def _import_cycles(graph):
+    """The groups of modules that import each other, directly or through others, sorted."""
+    reach = {}
+    for start in graph:
+        seen, todo = set(), [start]
+        while todo:
+            for target in graph.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        reach[start] = seen
+    groups = {
+        frozenset(other for other in reach[module] if module in reach.get(other, ()))
+        for module in graph
+        if module in reach[module]
+    }
+    return sorted(sorted(group) for group in groups)
+
+
+def test_no_import_cycles_even_within_an_app():
+    """A cycle (tasks.py imports services.py, which imports tasks.py) works only by luck of the
+    import order; name the other side by string or move the code instead."""
+    cycles = _import_cycles(_module_import_graph())
+    assert not cycles, "modules that import each other:\n" + "\n".join(
+        " <-> ".join(group) for group in cycles
+    )
+
+
+def test_the_cycle_check_finds_direct_and_indirect_cycles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a", "e"}, "e": {"d"}, "f": {"a"}}
+    assert _import_cycles(graph) == [["a", "b", "c"], ["d", "e"]]
+    assert _import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_policy_denies_only_through_get_or_deny_and_require():
+    """Views deny with get_or_deny(user, Perm.X, ...) or require(user, Perm.X, obj): no shortcut
+    per purpose (a `require_admin`) beside them, so every decision is a named Perm at the call."""
+    deciding, refusals = {"get_or_deny", "require"}, {"PermissionDenied", "Http404"}
+    tree = ast.parse((PACKAGE_DIR / "core" / "access.py").read_text(encoding="utf-8"))
+    shortcuts = [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and node.name not in deciding
+        and any(
+            (
+                isinstance(inner, ast.Raise)
+                and inner.exc is not None
+                and refusals & {n.id for n in ast.walk(inner.exc) if isinstance(n, ast.Name)}
+            )
+            or (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id in deciding
+            )
+            for inner in ast.walk(node)
+        )
+    ]
+    assert not shortcuts, f"call require/get_or_deny with a Perm instead of: {shortcuts}"
 
 
 def _view_modules():

@@ -1,8 +1,9 @@
 """Who may do what: one table per object type, persona × Perm → allowed (Y) or not (-).
 
-Each cell is checked twice: `may()` in the policy (mreza/core/access.py) and, where a page decides it,
-the HTTP status that persona gets at a representative URL for that Perm — a page (200) or a redirect
-after the action (302) when allowed; when refused, 403 if they may see the object but not act on it,
+Each cell is checked twice: `may()` in the policy (mreza/core/access.py) and, where a page decides
+it, the HTTP status that persona gets at a representative URL for that Perm — a page (200) or a
+redirect after the action (302) when allowed; when refused, 403 if they may see the object but not
+act on it,
 404 if they may not even see it, and a redirect to the sign-in page for anonymous visitors.
 
 Adding an app (or a new kind of object) means: add its Perms to `Perm`, add its rule to the policy,
@@ -50,15 +51,15 @@ def table(text):
 # ------------------------------------------------------------------------------------ the tables
 
 MUNICIPALITY = """
-            view  view_people  change  manage_people  view_history  invite_first_coordinator
-alice        Y        Y          Y          Y              Y                -
-bob          Y        Y          -          -              -                -
-charlie      Y        -          -          -              -                -
-dana         Y        Y          -          -              -                -
-mara         Y        Y          -          -              -                -
-nada         Y        -          -          -              -                -
-admin        Y        Y          Y          Y              Y                -
-anonymous    Y        -          -          -              -                -
+      view view_people change manage_people view_history invite_first_coordinator create_twinning
+alice        Y      Y        Y        Y            Y                  -                     Y
+bob          Y      Y        -        -            -                  -                     -
+charlie      Y      -        -        -            -                  -                     -
+dana         Y      Y        -        -            -                  -                     -
+mara         Y      Y        -        -            -                  -                     Y
+nada         Y      -        -        -            -                  -                     -
+admin        Y      Y        Y        Y            Y                  -                     Y
+anonymous    Y      -        -        -            -                  -                     -
 """
 
 # municipality B has a coordinator (nada) too; a municipality without one is in the last table
@@ -75,15 +76,15 @@ anonymous    Y        -            -              -             -
 """
 
 PLATFORM = """
-            create_round  administer
-alice           -             -
-bob             -             -
-charlie         -             -
-dana            Y             -
-mara            -             -
-nada            -             -
-admin           Y             Y
-anonymous       -             -
+            create_round  administer  create_network
+alice           -             -             -
+bob             -             -             -
+charlie         -             -             -
+dana            Y             -             Y
+mara            -             -             -
+nada            -             -             -
+admin           Y             Y             Y
+anonymous       -             -             -
 """
 
 # A's assessment in scoring; bob has submitted his scores, alice has not
@@ -137,7 +138,8 @@ admin        Y        Y
 anonymous    -        -
 """
 
-# dana's association's round, published: a network with A, and a partnership A (learner) ← B (mentor)
+# dana's association's round, published: a network with A, and a partnership A (learner) ← B
+# (mentor)
 ROUND = """
             view  edit_round  publish_round
 alice        -        -            -
@@ -184,6 +186,45 @@ mara         Y           Y                  -             -
 nada         Y           -                  Y             -
 admin        Y           -                  -             Y
 anonymous    -           -                  -             -
+"""
+
+# the workspace of a confirmed network of A and C, run by dana's association (step 3)
+WORKSPACE = """
+            view  view_plan  manage_workspace  contribute
+alice        Y       Y             -               Y
+bob          Y       Y             -               Y
+charlie      -       -             -               -
+dana         Y       Y             Y               Y
+mara         Y       Y             -               Y
+nada         -       -             -               -
+admin        Y       Y             Y               Y
+anonymous    -       -             -               -
+"""
+
+# the same kind of workspace after the network published its plan and progress
+PUBLISHED_WORKSPACE = """
+            view  view_plan
+alice        Y       Y
+bob          Y       Y
+charlie      -       Y
+dana         Y       Y
+mara         Y       Y
+nada         -       Y
+admin        Y       Y
+anonymous    -       Y
+"""
+
+# a twinning of A with a town abroad: no organisation, run by A's coordinator and management
+TWINNING = """
+            view  view_plan  manage_workspace  contribute
+alice        Y       Y             Y               Y
+bob          Y       Y             -               Y
+charlie      -       -             -               -
+dana         -       -             -               -
+mara         Y       Y             Y               Y
+nada         -       -             -               -
+admin        Y       Y             Y               Y
+anonymous    -       -             -               -
 """
 
 AUDIT_ENTRY = """
@@ -253,7 +294,8 @@ def w(world, caf, settings, tmp_path):
     world.evidence = EvidenceFile.objects.create(
         entry=world.entry, file=ContentFile(b"hello\n", name="note.txt"), name="note.txt"
     )
-    # bob has submitted (the state services.submit leaves; scoring every subcriterion is not the point)
+    # bob has submitted (the state services.submit leaves; scoring every subcriterion is not the
+    # point)
     world.assessment.members.filter(user=world.bob).update(submitted_at=timezone.now())
     world.profile = LearningProfile.objects.create(
         assessment=world.assessment, municipality=world.a, sharing="coordinators"
@@ -279,10 +321,37 @@ def w(world, caf, settings, tmp_path):
     world.partnership = Partnership.objects.create(
         round=world.round, area="3.2", learner=world.a, mentor=world.b
     )
+    world.workspace, world.published, world.twinning = _workspaces(world)
     world.audit_entry = AuditEntry.objects.get(
         content_type__model="learningprofile", object_id=str(world.profile.pk), action="create"
     )
     return world
+
+
+def _workspaces(world):
+    """A confirmed network of A and C (its workspace opens on confirmation), a published one, and a
+    twinning of A with a town abroad."""
+    from mreza.networks.models import Network, NetworkMembership, Response
+    from mreza.networks.services import confirm
+    from mreza.progress.models import Workspace, WorkspaceMember
+
+    opened = []
+    for title in ("Workspace of A and C", "Published workspace"):
+        network = Network.objects.create(round=world.round, area="6.1", host=world.a, title=title)
+        for m in (world.a, world.c):
+            NetworkMembership.objects.create(
+                network=network, municipality=m, status=Response.ACCEPTED
+            )
+        confirm(network, world.dana)
+        opened.append(Workspace.objects.get(network=network))
+    opened[1].is_published = True
+    opened[1].save(update_fields=["is_published"])
+    twinning = Workspace.objects.create(kind="twinning", title="Banja Luka – Kranj")
+    WorkspaceMember.objects.create(workspace=twinning, municipality=world.a, role="partner")
+    WorkspaceMember.objects.create(
+        workspace=twinning, foreign_name="Kranj", foreign_country="Slovenia", role="partner"
+    )
+    return opened[0], opened[1], twinning
 
 
 OBJECTS = {
@@ -299,6 +368,9 @@ OBJECTS = {
     "PARTNERSHIP": lambda w: w.partnership,
     "AUDIT_ENTRY": lambda w: w.audit_entry,
     "MUNICIPALITY_WITHOUT_COORDINATOR": lambda w: w.c,
+    "WORKSPACE": lambda w: w.workspace,
+    "PUBLISHED_WORKSPACE": lambda w: w.published,
+    "TWINNING": lambda w: w.twinning,
 }
 
 TABLES = {name: globals()[name] for name in OBJECTS}
@@ -312,6 +384,7 @@ URLS = {
         Perm.MANAGE_PEOPLE: ("get", "/municipalities/{w.a.code}/people/invite/", None),
         Perm.VIEW_HISTORY: ("get", "/municipalities/{w.a.code}/history/", None),
         Perm.INVITE_FIRST_COORDINATOR: ("get", "/networks/coordinators/{w.a.code}/invite/", None),
+        Perm.CREATE_TWINNING: ("get", "/workspaces/twinnings/new/{w.a.code}/", None),
     },
     "ORGANISATION": {
         Perm.VIEW: None,  # organisations have no public page; their people are behind VIEW_PEOPLE
@@ -323,6 +396,7 @@ URLS = {
     "PLATFORM": {
         Perm.CREATE_ROUND: ("get", "/networks/rounds/new/", None),
         Perm.ADMINISTER: ("get", "/municipalities/data-quality/", None),
+        Perm.CREATE_NETWORK: ("get", "/workspaces/new/", None),
     },
     "ASSESSMENT": {
         Perm.VIEW: ("get", "/assessments/{w.assessment.pk}/", None),
@@ -396,6 +470,22 @@ URLS = {
     "MUNICIPALITY_WITHOUT_COORDINATOR": {
         Perm.INVITE_FIRST_COORDINATOR: ("get", "/networks/coordinators/{w.c.code}/invite/", None),
     },
+    "WORKSPACE": {
+        Perm.VIEW: ("get", "/workspaces/{w.workspace.pk}/", None),
+        Perm.VIEW_PLAN: ("get", "/workspaces/{w.workspace.pk}/plan/", None),
+        Perm.MANAGE_WORKSPACE: ("get", "/workspaces/{w.workspace.pk}/goals/new/", None),
+        Perm.CONTRIBUTE: ("get", "/workspaces/{w.workspace.pk}/plan/new/", None),
+    },
+    "PUBLISHED_WORKSPACE": {
+        Perm.VIEW: ("get", "/workspaces/{w.published.pk}/", None),
+        Perm.VIEW_PLAN: ("get", "/workspaces/{w.published.pk}/progress/", None),
+    },
+    "TWINNING": {
+        Perm.VIEW: ("get", "/workspaces/{w.twinning.pk}/", None),
+        Perm.VIEW_PLAN: ("get", "/workspaces/{w.twinning.pk}/plan/", None),
+        Perm.MANAGE_WORKSPACE: ("get", "/workspaces/{w.twinning.pk}/twinning/edit/", None),
+        Perm.CONTRIBUTE: ("get", "/workspaces/{w.twinning.pk}/exchanges/new/", None),
+    },
 }
 
 CELLS = [(name, *cell) for name, text in TABLES.items() for cell in table(text)]
@@ -413,7 +503,8 @@ def test_every_perm_is_in_some_table():
 
 
 def _status(client, user, method, url, data):
-    """The status of one request, with whatever it changed rolled back (the next cell starts clean)."""
+    """The status of one request, with whatever it changed rolled back (the next cell starts
+    clean)."""
     if user.is_authenticated:
         client.force_login(user)
     with transaction.atomic():
@@ -451,7 +542,8 @@ ROWS = sorted({(name, persona) for name, persona, _perm, _allowed in CELLS}, key
     ("name", "persona"), ROWS, ids=[f"{name.lower()}-{persona}" for name, persona in ROWS]
 )
 def test_the_policy_and_the_pages_agree_with_the_table_row(w, client, name, persona):
-    """One table row: every Perm of the persona, in the policy and on its page (all cells reported)."""
+    """One table row: every Perm of the persona, in the policy and on its page (all cells
+    reported)."""
     wrong = []
     for _name, _persona, perm, allowed in (c for c in CELLS if c[:2] == (name, persona)):
         if may(getattr(w, persona), perm, OBJECTS[name](w)) is not allowed:
@@ -493,7 +585,8 @@ def test_no_view_decides_a_permission_itself():
 
 
 def test_an_administrator_in_the_group_scores_only_while_scoring_is_open(w):
-    """Administrators are no special scorers: in the group, they score like any member (was: always)."""
+    """Administrators are no special scorers: in the group, they score like any member (was:
+    always)."""
     from mreza.assessment import services
 
     services.add_member(w.assessment, w.admin, "assessor")

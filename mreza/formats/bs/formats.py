@@ -1,4 +1,5 @@
-# Bosnian: Django's module writes "2023 Jan. 1" (SHORT_DATE_FORMAT "Y M j", English month abbreviations)
+# Bosnian: Django's module writes "2023 Jan. 1" (SHORT_DATE_FORMAT "Y M j", English month
+# abbreviations)
 # and never groups thousands. Bosnian writes "1. 1. 2023." and "1. januar 2023.", "12.345,6".
 DATE_FORMAT = "j. F Y."
 TIME_FORMAT = "H:i"

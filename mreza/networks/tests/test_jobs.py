@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from mreza.core import jobs
-from mreza.networks import services
+from mreza.networks import services, tasks
 from mreza.networks.models import GroupingRound, GroupingRun
 from mreza.networks.tests.test_rounds import new_round
 
@@ -84,6 +84,13 @@ def test_worker_mode_queues_the_job_in_the_database(queued):
     job.refresh_from_db()
     assert queued.status == GroupingRound.Status.PROPOSED, queued.error
     assert job.status == TaskResultStatus.SUCCESSFUL
+
+
+def test_services_name_the_engine_job_by_its_path_and_the_path_is_the_task():
+    """services.py queues the job by name (tasks.py imports services.py: no import cycle)."""
+    assert services.RUN_GROUPING == TASK_PATH == tasks.run_grouping.module_path
+    assert jobs._task(services.RUN_GROUPING) is tasks.run_grouping
+    assert jobs._task(tasks.run_grouping) is tasks.run_grouping
 
 
 def test_a_killed_workers_run_is_queued_again_and_finishes(queued):
@@ -170,7 +177,11 @@ def test_a_job_queued_twice_runs_once(queued):
 
 
 def test_one_schedule_of_periodic_jobs(db, settings):
-    assert [c for c, _every in settings.MREZA_PERIODIC_JOBS] == ["recover_jobs", "clearsessions"]
+    assert [c for c, _every in settings.MREZA_PERIODIC_JOBS] == [
+        "recover_jobs",
+        "clearsessions",
+        "send_progress_digests",
+    ]
     for command, _every in settings.MREZA_PERIODIC_JOBS:
         call_command(command, verbosity=0)  # each is a management command that runs
     last_run = {}

@@ -241,7 +241,8 @@ def test_a_network_below_its_minimum_is_flagged_and_can_be_filled(grouping_world
     client.force_login(w.dana)
     page = client.get(f"/networks/rounds/{proposed.pk}/").content.decode()
     assert f"below minimum: {minimum - 1} of {minimum}" in page
-    # everyone else is in the other network (one network each): first refused, then free once it declined
+    # everyone else is in the other network (one network each): first refused, then free once it
+    # declined
     other = (
         NetworkMembership.objects.filter(network__round=proposed)
         .exclude(network=network)
@@ -367,7 +368,8 @@ def test_existing_rounds_get_their_result_as_run_one(grouping_world, proposed):
     assert run.objective == pytest.approx(proposed.result["objective"]["total"])
 
 
-# ---------------------------------------------------------------- 11: municipalities without a coordinator
+# ---------------------------------------------------------------- 11: municipalities without a
+# coordinator
 
 
 def test_publishing_warns_about_municipalities_without_a_coordinator(
@@ -428,7 +430,8 @@ def test_a_network_coordinator_invites_the_first_coordinator(grouping_world, pro
     # a bad e-mail keeps what was typed
     body = client.post(url, {"email": "not-an-address", "full_name": "Kept Name"}).content.decode()
     assert "Kept Name" in body
-    # not for a municipality that has a coordinator, nor outside the organisation's rounds and members
+    # not for a municipality that has a coordinator, nor outside the organisation's rounds and
+    # members
     assert client.get(f"/networks/coordinators/{w.a.code}/invite/").status_code == 403
     assert client.get(f"/networks/coordinators/{w.b.code}/invite/").status_code == 403
     assert client.get("/networks/coordinators/NO-SUCH/invite/").status_code == 404

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 
 from mreza.text import cyr_to_lat
 
-#: Cyrillic catalogue (translated by hand) → Latin catalogue (derived), one pair per Serbian variant.
+# : Cyrillic catalogue (translated by hand) → Latin catalogue (derived), one pair per Serbian
+# variant.
 SERBIAN_PAIRS = (
     ("sr", "sr_Latn", False),  # ekavian (Django has its own sr_Latn)
     ("sr_Ijekavsk", "sr_Latn-ijekavsk", True),  # ijekavian, plus Django's texts in Latin
@@ -14,11 +15,12 @@ SERBIAN_PAIRS = (
 
 
 def framework_entries(language_dir="sr"):
-    """Django's and the installed apps' own translations into ``language_dir``, as Django would pick them.
+    """Django's and the installed apps' own translations into ``language_dir``, as Django would pick
+    them.
 
-    gettext finds no catalogue of Django's for ``sr_Latn-ijekavsk`` and falls back to ``sr`` (Cyrillic), so a
-    Latin ijekavian reader would see Django's form errors in Cyrillic. Their transliteration goes into our
-    Latin ijekavian catalogue instead.
+    gettext finds no catalogue of Django's for ``sr_Latn-ijekavsk`` and falls back to ``sr``
+    (Cyrillic), so a Latin ijekavian reader would see Django's form errors in Cyrillic. Their
+    transliteration goes into our Latin ijekavian catalogue instead.
     """
     import django
     from django.apps import apps
@@ -81,7 +83,10 @@ def derive(locale, source_dir, target_dir, with_framework=False):
                     msgstr=cyr_to_lat(entry.msgstr) if entry.msgstr else "",
                     msgstr_plural={k: cyr_to_lat(v) for k, v in entry.msgstr_plural.items()},
                     flags=[f for f in entry.flags if f.endswith("-format")],
-                    tcomment="Django's own Serbian translation, transliterated (no sr_Latn fallback for this locale).",
+                    tcomment=(
+                        "Django's own Serbian translation, transliterated "
+                        "(no sr_Latn fallback for this locale)."
+                    ),
                 )
             )
     target.save(str(target_path))
@@ -90,7 +95,8 @@ def derive(locale, source_dir, target_dir, with_framework=False):
 
 class Command(BaseCommand):
     help = (
-        "Write the Serbian Latin catalogues (sr_Latn, sr_Latn-ijekavsk) as the exact transliteration "
+        "Write the Serbian Latin catalogues (sr_Latn, sr_Latn-ijekavsk) as the exact "
+        "transliteration "
         "of the Cyrillic ones (sr, sr_Ijekavsk)."
     )
 

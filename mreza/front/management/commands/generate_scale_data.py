@@ -11,6 +11,8 @@ from django.db import transaction
 from mreza.accounts.models import MunicipalRole, User
 from mreza.assessment import demo
 from mreza.assessment.services import install_shipped_frameworks
+from mreza.progress import scale as progress_scale
+from mreza.registry import choices
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
 from mreza.text import search_key
 
@@ -76,6 +78,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--assessors", type=int, default=5, help="Assessors per self-assessment."
         )
+        parser.add_argument(
+            "--network-size",
+            type=int,
+            default=8,
+            help="Municipalities per network workspace (step 3); 0 for none.",
+        )
 
     def handle(
         self,
@@ -85,6 +93,7 @@ class Command(BaseCommand):
         replace,
         assessment_share,
         assessors,
+        network_size,
         **options,
     ):
         if municipalities < 1:
@@ -98,6 +107,7 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"Synthetic data for seed {seed} exists; use --replace or another seed."
                     )
+                progress_scale.remove(f"{prefix}ASSOC")
                 User.objects.filter(email__endswith=f"@seed{seed}.synthetic").delete()
                 Municipality.objects.filter(code__startswith=prefix).delete()
                 Region.objects.filter(code__startswith=prefix).delete()
@@ -180,15 +190,26 @@ class Command(BaseCommand):
                         )
                     )
                 MunicipalRole.objects.bulk_create(roles, batch_size=BATCH)
+            # bulk_create sends no post_save: drop the cached directory choices and map points
+            choices.changed(choices.REGIONS, choices.MUNICIPALITIES)
         assessments = (
             self._assessments(created, assessment_share, assessors, seed)
             if assessment_share > 0
             else 0
         )
+        if network_size:
+            caf = next(f for f in install_shipped_frameworks() if f.code == "caf2020")
+            with transaction.atomic():
+                counts = progress_scale.generate(created, association, caf, seed, network_size)
+            self.stdout.write(
+                "Created {workspaces} network workspaces with {activities} activities, "
+                "{meetings} meetings and {measurements} measured values.".format(**counts)
+            )
         self.stdout.write(
             f"Created {assessments} accepted self-assessments with {assessors} assessors each. "
             f"Created {municipalities} municipalities in {region_count} regions and "
-            f"{municipalities * users_per_municipality} users (seed {seed}) in {time.monotonic() - started:.1f} s."
+            f"{municipalities * users_per_municipality} users (seed {seed}) "
+            f"in {time.monotonic() - started:.1f} s."
         )
 
     def _assessments(self, municipalities, share, assessors, seed):

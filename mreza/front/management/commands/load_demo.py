@@ -10,6 +10,7 @@ from mreza.assessment import demo as assessment_demo
 from mreza.assessment.models import Assessment
 from mreza.assessment.services import install_shipped_frameworks
 from mreza.core.audit import acting_as
+from mreza.progress import demo as progress_demo
 from mreza.registry.importing import plan_and_apply, read_path
 from mreza.registry.models import Country, Municipality, Organisation
 
@@ -20,8 +21,10 @@ DATA_DIR = DATA_ROOT / "ba"
 REGISTRIES = ("ba", "rs", "bg")
 DEMO_PASSWORD = "mreza-demo-2026"  # noqa: S105 (the published demo password, see README)
 
-# People in Republika Srpska write Serbian ijekavian (sr-ijekavsk, sr-latn-ijekavsk); in Serbia ekavian.
-# (e-mail, full name, language, municipal roles [(municipality code, role)], organisation roles [(org, role)])
+# People in Republika Srpska write Serbian ijekavian (sr-ijekavsk, sr-latn-ijekavsk); in Serbia
+# ekavian.
+# (e-mail, full name, language, municipal roles [(municipality code, role)], organisation roles
+# [(org, role)])
 DEMO_PEOPLE = [
     ("admin@mreza.demo", "Ana Administrator", "en", [], [("MREZA", "platform_admin")]),
     ("alice@mreza.demo", "Алиса Петровић", "sr-ijekavsk", [("BA-BANJA-LUKA", "coordinator")], []),
@@ -67,7 +70,8 @@ BANJA_LUKA_ABOUT = (
 
 class Command(BaseCommand):
     help = (
-        "Load the real registries of Bosnia and Herzegovina, Serbia and Bulgaria and demo users for every "
+        "Load the real registries of Bosnia and Herzegovina, Serbia and Bulgaria and demo users "
+        "for every "
         "role (safe to re-run)."
     )
 
@@ -113,6 +117,8 @@ class Command(BaseCommand):
                     banja_luka.description = BANJA_LUKA_ABOUT
                     banja_luka.save(update_fields=["description"])
         self._assessments()
+        with transaction.atomic(), acting_as(None, "load_demo"):
+            progress_demo.load(self.stdout)
         self.stdout.write(
             f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records)."
         )
@@ -140,8 +146,10 @@ class Command(BaseCommand):
                 .order_by("code")
             )
             assessment_demo.demo_assessments(list(others), caf, share=0.4)
-            # Bulgaria and Serbia: Smolyan and Kragujevac (shared with coordinators, accepted by their
-            # management) and every unit of their province / district, so that НСОРБ and СКГО can group.
+            # Bulgaria and Serbia: Smolyan and Kragujevac (shared with coordinators, accepted by
+            # their
+            # management) and every unit of their province / district, so that НСОРБ and СКГО can
+            # group.
             homes = (
                 ("BG-SML31", "georgi", "elena", "BG-21"),
                 ("RS-70645", "nikola", "jelena", "RS-12"),

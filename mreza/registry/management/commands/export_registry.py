@@ -6,8 +6,10 @@ from mreza.registry.models import Country
 
 class Command(BaseCommand):
     help = (
-        "Export a country's registry (associations, regions, municipalities) to a folder of CSV files or "
-        "one .xlsx workbook that import_registry reads back, also into an empty database. No cell is "
+        "Export a country's registry (associations, regions, municipalities) to a folder of CSV "
+        "files or "
+        "one .xlsx workbook that import_registry reads back, also into an empty database. No cell "
+        "is "
         "written as a spreadsheet formula."
     )
 

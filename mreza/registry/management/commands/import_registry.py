@@ -6,8 +6,10 @@ from mreza.registry.importing import KINDS, RegistryImportError, plan_and_apply,
 
 class Command(BaseCommand):
     help = (
-        "Import a registry (associations, regions, municipalities) from a CSV file, an XLSX workbook with "
-        "one sheet per kind, or a folder of CSV files. All or nothing: any error refuses the whole import."
+        "Import a registry (associations, regions, municipalities) from a CSV file, an XLSX "
+        "workbook with "
+        "one sheet per kind, or a folder of CSV files. All or nothing: any error refuses the whole "
+        "import."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,44 @@
+"""The notification settings page and the unsubscribe link of every e-mail (issue 11, item 10)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from mreza.progress.forms.discussion import NotificationSettingsForm
+from mreza.progress.services import notifications as services
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    """How the signed-in user hears from their workspaces, and what they heard lately."""
+    choice = services.settings_for(request.user)
+    form = NotificationSettingsForm(request.POST or None, initial={"mode": choice.mode})
+    if request.method == "POST" and form.is_valid():
+        services.set_mode(request.user, form.cleaned_data["mode"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("progress:notification_settings")
+    return render(
+        request,
+        "progress/notifications/settings.html",
+        {"form": form, "notifications": services.recent_for(request.user)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# No CSRF token: the secret in the address is the proof, and mail clients' one-click unsubscribe
+# (RFC 8058, the List-Unsubscribe-Post header) posts without a form.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """The link in every e-mail: no more e-mails, without signing in; the page confirms it."""
+    choice = services.unsubscribe(token)
+    return render(
+        request,
+        "progress/notifications/unsubscribe.html",
+        {"done": choice is not None},
+        status=200 if choice is not None else 404,
+    )
