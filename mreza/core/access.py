@@ -550,12 +550,6 @@ def workspaces_run_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]"
     )
 
 
-def workspaces_of(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
-    """The workspaces the user's municipalities are in ("my networks"), and those they
-    coordinate."""
-    return workspaces_visible_to(user, queryset)
-
-
 def workspace_parts_visible_to(user: "AnyUser", model: type[M]) -> "QuerySet[M]":
     """The rows of a workspace part (activities, meetings...) in workspaces the user may see."""
     path = WORKSPACE_PATHS[model]

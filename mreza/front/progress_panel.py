@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
-from mreza.core.access import workspaces_of
+from mreza.core.access import workspaces_visible_to
 from mreza.progress.models import Activity, Meeting, Workspace
 from mreza.progress.services.plan import OPEN, overdue_q
 
@@ -41,7 +41,7 @@ def workspace_progress(user, today=None, now=None):
         workspace_id=OuterRef("pk"), status=Meeting.Status.SCHEDULED, starts_at__gte=now
     ).order_by("starts_at", "id")
     workspaces = list(
-        workspaces_of(user, Workspace.objects.all())
+        workspaces_visible_to(user, Workspace.objects.all())
         .annotate(
             next_meeting_id=Subquery(upcoming.values("pk")[:1]),
             # a window is computed before LIMIT: how many there are, in the same query

@@ -14,7 +14,7 @@ from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -36,10 +36,12 @@ from mreza.progress.models import (
     Decision,
     Meeting,
     MeetingSeries,
+    NotificationSettings,
     Registration,
     Workspace,
     WorkspaceMember,
 )
+from mreza.progress.services import notifications
 
 # named by path: the job's module imports this one (core/jobs.py)
 SEND_INVITATIONS = "mreza.progress.tasks.send_meeting_invitations"
@@ -554,7 +556,12 @@ def send_invitations(meeting_ids: list[int], kind: str) -> int:
     method = ics.CANCEL if kind == CANCELLED else ics.REQUEST
     organizer = _organizer()
     messages = []
-    for user in invitees(workspace):
+    people = invitees(workspace)
+    choices = notifications.settings_of(people)
+    for user in people:
+        choice = choices[user.pk]
+        if choice.mode == NotificationSettings.Mode.NONE:
+            continue  # unsubscribed: the meeting is still in their calendar feed and on the page
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {
                 "user": user,
@@ -565,8 +572,10 @@ def send_invitations(meeting_ids: list[int], kind: str) -> int:
             subject = " ".join(
                 render_to_string("progress/email/meeting_subject.txt", context).split()
             )
-            body = render_to_string("progress/email/meeting_invitation.txt", context)
-            message = EmailMessage(subject, body, None, [user.email])
+            # with the unsubscribe link in the text and the headers, like every other notification
+            message = notifications.message_for(
+                user, choice, subject, "progress/email/meeting_invitation.txt", context
+            )
             for index, meeting in enumerate(meetings, 1):
                 event = event_of(meeting, attendees=[(user.email, user.get_full_name())])
                 event.organizer_email = organizer

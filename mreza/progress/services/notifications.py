@@ -164,6 +164,14 @@ def notify(
     return rows
 
 
+def settings_of(users: Iterable[User]) -> dict[int, NotificationSettings]:
+    """Each user's notification settings (rows missing so far are created: at once), e.g. for a
+    mail sent by another part, such as the meeting invitations."""
+    ids = [u.pk for u in users]
+    _modes_of(ids)
+    return {s.user_id: s for s in NotificationSettings.objects.filter(user_id__in=ids)}
+
+
 def _modes_of(user_ids: list[int]) -> dict[int, str]:
     """Each user's mode; the settings rows missing so far are created (the default: at once), so
     the e-mail job can rely on them. Two queries, however many users."""
@@ -197,7 +205,7 @@ def _links(choice: NotificationSettings) -> dict:
     }
 
 
-def _message(user, choice, subject, template, context) -> EmailMessage:
+def message_for(user, choice, subject, template, context) -> EmailMessage:
     """One e-mail in the recipient's language, with the unsubscribe link in its text and headers
     (RFC 8058 one-click: mail clients offer "unsubscribe" themselves)."""
     links = _links(choice)
@@ -242,7 +250,7 @@ def send_immediate(notification_ids: list[int]) -> int:
             continue
         user = row.user
         with translation.override(language_of(user)):
-            message = _message(
+            message = message_for(
                 user,
                 user.notification_settings,
                 row.subject,
@@ -307,7 +315,7 @@ def _send_digest(choice: NotificationSettings, now, connection) -> int:
                     "progress/email/notification_digest_subject.txt", {"count": len(rows)}
                 ).split()
             )
-            message = _message(
+            message = message_for(
                 user,
                 choice,
                 subject,

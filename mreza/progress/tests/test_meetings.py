@@ -108,6 +108,22 @@ def test_invitations_come_in_each_users_language_script(ws, client):
     assert str(cal.walk("VEVENT")[0]["SUMMARY"]) == "Састанак мреже"
 
 
+def test_invitations_follow_the_notification_choice_and_can_be_unsubscribed(ws, client):
+    from mreza.progress.models import NotificationSettings
+
+    NotificationSettings.objects.create(
+        user=ws.cora, mode=NotificationSettings.Mode.NONE, unsubscribe_token="cora-token"
+    )
+    client.force_login(ws.dana)
+    post_schedule(client, ws)
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(u.email for u in (ws.alice, ws.bob, ws.dino))  # not cora
+    message = next(m for m in mail.outbox if m.to[0] == ws.bob.email)
+    token = NotificationSettings.objects.get(user=ws.bob).unsubscribe_token
+    assert f"/workspaces/unsubscribe/{token}/" in message.body
+    assert token in message.extra_headers["List-Unsubscribe"]
+
+
 def test_a_monthly_series_keeps_the_weekday_of_the_month_and_rotates_the_host(ws, client):
     client.force_login(ws.dana)
     first = soon(10)

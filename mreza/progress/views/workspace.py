@@ -18,7 +18,7 @@ from mreza.core.access import (
     organisations_coordinated_by,
     require,
     workspace_history,
-    workspaces_of,
+    workspaces_visible_to,
 )
 from mreza.core.conflicts import conflict_response, stale_form
 from mreza.core.versioning import EditConflict
@@ -181,7 +181,7 @@ def mine(request):
     """Every network, partnership and twinning of the user's municipalities or that they run,
     with what they owe to each: their open and overdue activities, meetings to register for."""
     user, today, now = request.user, timezone.localdate(), timezone.now()
-    workspaces = workspaces_of(
+    workspaces = workspaces_visible_to(
         user, Workspace.objects.select_related("organisation", "coordinator")
     ).order_by("-starts_on", "title", "id")
     members = Prefetch(
