@@ -17,7 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, transaction
 from django.utils.module_loading import import_string
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -41,7 +41,9 @@ def enqueue(task, *args, **kwargs):
     `task` is the task or its dotted path."""
     result = _task(task).using(backend=backend_alias()).enqueue(*args, **kwargs)
     if settings.MREZA_JOBS == "thread":
-        ensure_embedded_worker()
+        # only once the caller's transaction is committed: the worker must not take up the job
+        # while the caller still writes what belongs with it (a run's task id)
+        transaction.on_commit(ensure_embedded_worker)
     return result
 
 

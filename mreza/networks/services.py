@@ -216,8 +216,11 @@ def enqueue(round_, user=None):
 
 
 def _submit(run):
-    result = jobs.enqueue(RUN_GROUPING, run.round_id, run.pk)
-    GroupingRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+    # one transaction: in the demo the worker thread starts when it commits (core.jobs.enqueue),
+    # so it never competes with the write of the task id
+    with transaction.atomic():
+        result = jobs.enqueue(RUN_GROUPING, run.round_id, run.pk)
+        GroupingRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
 
 
 def _start(round_id):
