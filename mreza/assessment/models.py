@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,17 @@ class Assessment(AuditedModel):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+    # A short re-assessment (self-evaluation of a network's areas) lists its subcriterion codes;
+    # empty means the whole framework, as every first assessment.
+    scope = models.JSONField(_("subcriteria assessed"), default=list, blank=True)
+    baseline = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        verbose_name=_("compared with"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_scope_field = "municipality_id"
@@ -136,14 +148,68 @@ class Assessment(AuditedModel):
     def is_open_for_scoring(self):
         return self.status == self.Status.SCORING
 
+    @property
+    def is_scoped(self):
+        return bool(self.scope)
+
+    def clean(self):
+        errors = {}
+        if not isinstance(self.scope, list) or not all(isinstance(c, str) for c in self.scope):
+            errors["scope"] = _("List the subcriteria by their codes.")
+        elif self.scope and self.framework_id:
+            known = set(
+                Subcriterion.objects.filter(framework_id=self.framework_id).values_list(
+                    "code", flat=True
+                )
+            )
+            unknown = [code for code in self.scope if code not in known]
+            if unknown:
+                errors["scope"] = ValidationError(
+                    _("The framework has no subcriterion %(codes)s."),
+                    params={"codes": ", ".join(unknown)},
+                    code="unknown_subcriterion",
+                )
+        if self.baseline_id:
+            errors.update(self._baseline_errors())
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = _("The period must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _baseline_errors(self):
+        baseline = self.baseline
+        if baseline.pk == self.pk:
+            return {"baseline": _("An assessment cannot be compared with itself.")}
+        if baseline.municipality_id != self.municipality_id:
+            return {"baseline": _("The assessment compared with must be of the same municipality.")}
+        if baseline.framework_id != self.framework_id:
+            return {
+                "baseline": _(
+                    "The assessment compared with must use the same framework and version."
+                )
+            }
+        outside = [code for code in self.scope if baseline.scope and code not in baseline.scope]
+        if outside:
+            return {
+                "scope": ValidationError(
+                    _("The assessment compared with did not assess %(codes)s."),
+                    params={"codes": ", ".join(outside)},
+                    code="not_in_baseline",
+                )
+            }
+        return {}
+
     def previous(self):
-        """The municipality's last accepted assessment of the same framework before this one."""
+        """The municipality's last accepted whole-framework assessment of the same framework
+        before this one (a re-assessment of some subcriteria is no full picture to compare
+        with)."""
         return (
             Assessment.objects.filter(
                 municipality_id=self.municipality_id,
                 framework__code=self.framework.code,
                 status=Assessment.Status.ACCEPTED,
                 period_end__lt=self.period_end,
+                scope=[],
             )
             .exclude(pk=self.pk)
             .select_related("framework")

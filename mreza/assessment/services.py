@@ -4,8 +4,9 @@ atomically."""
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,12 +196,109 @@ def remove_member(assessment, member):
     member.delete()
 
 
+def subcriteria_queryset(assessment):
+    """The subcriteria the assessment covers, in framework order: its scope when it has one."""
+    found = Subcriterion.objects.filter(framework_id=assessment.framework_id)
+    if assessment.scope:
+        found = found.filter(code__in=assessment.scope)
+    return found.order_by("position")
+
+
 def subcriteria_of(assessment):
-    return list(
-        Subcriterion.objects.filter(framework_id=assessment.framework_id)
-        .select_related("criterion")
-        .order_by("position")
+    """What every page, check and export of the assessment lists (see subcriteria_queryset)."""
+    return list(subcriteria_queryset(assessment).select_related("criterion"))
+
+
+# ---------------------------------------------------------------- re-assessment of some areas
+
+
+BASELINE_STATUSES = (Assessment.Status.ACCEPTED, Assessment.Status.CLOSED)
+
+
+def start_reassessment(*, baseline, codes, title, period_start, period_end, user):
+    """A short assessment of the subcriteria `codes` only, by the same individual → consensus
+    flow, compared with `baseline` (closed or accepted): same municipality, framework and method.
+    Raises ValidationError with the reason when it cannot start."""
+    if baseline.status not in BASELINE_STATUSES:
+        raise ValidationError(
+            _(
+                "A re-assessment is compared with a closed or accepted assessment; "
+                "“%(title)s” is not closed yet."
+            )
+            % {"title": baseline.title}
+        )
+    codes = list(dict.fromkeys(str(code).strip() for code in codes or ()))
+    if not codes:
+        raise ValidationError(_("Choose at least one subcriterion to re-assess."))
+    assessment = Assessment(
+        municipality_id=baseline.municipality_id,
+        framework_id=baseline.framework_id,
+        method=baseline.method,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=user,
+        scope=codes,
+        baseline=baseline,
     )
+    assessment.full_clean()
+    order = dict(subcriteria_queryset(assessment).values_list("code", "position"))
+    assessment.scope = sorted(codes, key=order.__getitem__)
+    with transaction.atomic():
+        assessment.save()
+        GroupMember.objects.create(
+            assessment=assessment, user=user, role=GroupMember.Role.ADMINISTRATOR
+        )
+    return assessment
+
+
+def reassessment_deltas(assessment):
+    """[(subcriterion, baseline consensus score, new consensus score, new - baseline)] for the
+    subcriteria the assessment covers; None where a score is missing (no baseline, "not agreed
+    yet"). Three queries."""
+    subcriteria = subcriteria_of(assessment)
+    now = consensus_scores(assessment)
+    before = (
+        dict(
+            Consensus.objects.filter(assessment_id=assessment.baseline_id).values_list(
+                "subcriterion__code", "score"
+            )
+        )
+        if assessment.baseline_id
+        else {}
+    )
+    codes = [s.code for s in subcriteria]
+    delta = scoring.deltas({c: now.get(c) for c in codes}, {c: before.get(c) for c in codes})
+    return [(s, before.get(s.code), now.get(s.code), delta[s.code]) for s in subcriteria]
+
+
+def latest_baseline(municipality, framework):
+    """The municipality's newest accepted whole-framework assessment of `framework`, else its
+    newest closed one, else None: what a re-assessment is compared with."""
+    accepted_first = Case(
+        When(status=Assessment.Status.ACCEPTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Assessment.objects.filter(
+            municipality=municipality,
+            framework=framework,
+            status__in=BASELINE_STATUSES,
+            scope=[],
+        )
+        .select_related("framework", "municipality")
+        .order_by(accepted_first, "-period_end", "-id")
+        .first()
+    )
+
+
+def _require_in_scope(assessment, subcriterion):
+    if assessment.scope and subcriterion.code not in assessment.scope:
+        raise AssessmentError(
+            _("This re-assessment does not cover subcriterion %(code)s.")
+            % {"code": subcriterion.code}
+        )
 
 
 def save_entry(assessment, user, subcriterion, values, expected_version=None):
@@ -212,6 +310,7 @@ def save_entry(assessment, user, subcriterion, values, expected_version=None):
         raise AssessmentError(_("Only members of the self-assessment group can score."))
     if member.submitted_at:
         raise AssessmentError(_("You have submitted your scores; they can no longer change."))
+    _require_in_scope(assessment, subcriterion)
     return save_or_create_versioned(
         Entry,
         {"assessment": assessment, "assessor": user, "subcriterion": subcriterion},
@@ -255,6 +354,7 @@ def start_consensus(assessment):
 def record_consensus(assessment, subcriterion, values, user, expected_version):
     if assessment.status not in (Assessment.Status.SCORING, Assessment.Status.CONSENSUS):
         raise AssessmentError(_("The assessment is closed; the consensus can no longer change."))
+    _require_in_scope(assessment, subcriterion)
     values = dict(values, updated_by=user)
     return save_or_create_versioned(
         Consensus,
@@ -305,8 +405,11 @@ def results(assessment):
     subcriteria = subcriteria_of(assessment)
     consensus = {c.subcriterion_id: c for c in assessment.consensus.all()}
     scores = {s.code: consensus[s.pk].score if s.pk in consensus else None for s in subcriteria}
-    previous = assessment.previous()
+    previous = compared_with(assessment)
     previous_scores = consensus_scores(previous) if previous else {}
+    if assessment.scope:
+        # criterion roll-ups compare like with like: the baseline over the same subcriteria
+        previous_scores = {c: v for c, v in previous_scores.items() if c in scores}
     by_criterion = scoring.criterion_scores(framework, scores, assessment.method)
     previous_by_criterion = (
         scoring.criterion_scores(framework, previous_scores, assessment.method) if previous else {}
@@ -325,6 +428,14 @@ def results(assessment):
     }
 
 
+def compared_with(assessment):
+    """The assessment a report compares with: the baseline of a re-assessment, else the last
+    accepted whole-framework assessment before it."""
+    if assessment.baseline_id:
+        return assessment.baseline
+    return assessment.previous()
+
+
 def proposed_profile(assessment):
     return scoring.propose_profile(
         assessment.framework.data, consensus_scores(assessment), assessment.method
@@ -334,6 +445,15 @@ def proposed_profile(assessment):
 def ensure_profile(assessment):
     if assessment.status != Assessment.Status.ACCEPTED:
         raise AssessmentError(_("The learning profile is made from an accepted assessment."))
+    if assessment.scope:
+        # a profile describes needs and strengths across the whole framework; grouping and the
+        # workspaces' baselines read the newest profile, which a partial one would replace
+        raise AssessmentError(
+            _(
+                "A re-assessment of some subcriteria makes no learning profile; the profile "
+                "comes from an assessment of the whole framework."
+            )
+        )
     profile = LearningProfile.objects.filter(assessment=assessment).first()
     if profile is None:
         proposal = proposed_profile(assessment)

@@ -11,7 +11,9 @@ def assessment_for(request, pk, perm=Perm.VIEW):
     return get_or_deny(
         request.user,
         perm,
-        Assessment.objects.select_related("framework", "municipality", "municipality__country"),
+        Assessment.objects.select_related(
+            "framework", "municipality", "municipality__country", "baseline"
+        ),
         pk=pk,
     )
 

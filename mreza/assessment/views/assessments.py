@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mreza.accounts.models import User
 from mreza.assessment import services
 from mreza.assessment.forms import AddMemberForm, StartAssessmentForm
-from mreza.assessment.models import Assessment, Consensus, GroupMember, Subcriterion
+from mreza.assessment.models import Assessment, Consensus, GroupMember
 from mreza.assessment.views import assessment_for
 from mreza.core.access import Perm, assessments_visible_to, get_or_deny, may
 from mreza.registry.models import Municipality
@@ -60,8 +60,8 @@ def overview(request, pk):
         )
         .order_by("role", "user__full_name")
     )
-    # the framework's size and the subcriteria agreed so far: one query
-    counts = Subcriterion.objects.filter(framework_id=assessment.framework_id).aggregate(
+    # the subcriteria assessed and those agreed so far: one query
+    counts = services.subcriteria_queryset(assessment).aggregate(
         total=Count("pk"),
         agreed=Count(
             "pk",
@@ -85,6 +85,9 @@ def overview(request, pk):
             "can_edit_plan": may(request.user, Perm.EDIT_PLAN, assessment),
             "can_edit_profile": may(request.user, Perm.EDIT_PROFILE, assessment),
             "consensus_count": counts["agreed"],
+            "scope_codes": ", ".join(assessment.scope),
+            "can_view_baseline": assessment.baseline_id
+            and may(request.user, Perm.VIEW, assessment.baseline),
         },
     )
 

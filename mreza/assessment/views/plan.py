@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from mreza.assessment import services
 from mreza.assessment.forms import ImprovementActionForm, LearningProfileForm
-from mreza.assessment.models import Assessment, ImprovementAction, LearningProfile, Subcriterion
+from mreza.assessment.models import Assessment, ImprovementAction, LearningProfile
 from mreza.assessment.views import assessment_for
 from mreza.core import exports
 from mreza.core.access import Perm, get_or_deny, may
@@ -60,9 +60,7 @@ def action_edit(request, pk, action_pk=None):
         if action_pk
         else None
     )
-    subcriteria = Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by(
-        "position"
-    )
+    subcriteria = services.subcriteria_queryset(assessment)
     initial = {}
     if action is None and request.GET.get("area"):
         consensus = (
@@ -189,9 +187,7 @@ def profile_edit(request, pk):
     except services.AssessmentError as error:
         messages.error(request, str(error))
         return redirect("assessment:overview", pk=pk)
-    subcriteria = list(
-        Subcriterion.objects.filter(framework_id=assessment.framework_id).order_by("position")
-    )
+    subcriteria = services.subcriteria_of(assessment)
     scores = services.consensus_scores(assessment)
     proposal = services.proposed_profile(assessment)
     form = LearningProfileForm(
@@ -256,11 +252,7 @@ def profile_detail(request, profile_pk):
         ),
         pk=profile_pk,
     )
-    titles = dict(
-        Subcriterion.objects.filter(framework_id=profile.assessment.framework_id).values_list(
-            "code", "title"
-        )
-    )
+    titles = dict(services.subcriteria_queryset(profile.assessment).values_list("code", "title"))
     needs = sorted(
         ((code, localized(titles.get(code, {})), w) for code, w in profile.needs.items()),
         key=lambda r: -r[2],

@@ -17,6 +17,7 @@ from mreza.core.access import Perm, may
 from mreza.core.texts import localized
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RADAR_MIN_AXES = 3
 
 
 def chart_number(value):
@@ -25,9 +26,30 @@ def chart_number(value):
     return number_format(rounded, decimal_pos=0 if rounded.is_integer() else 1)
 
 
+def _criterion_chart(axes, previous, series):
+    """The radar of the criteria; a re-assessment covering fewer than three criteria gets bars,
+    which need no minimum."""
+    radar = len(axes) >= RADAR_MIN_AXES
+    return (charts.radar_svg if radar else charts.bar_svg)(
+        axes,
+        max_value=100,
+        previous=previous,
+        title=_("Scores by criterion"),
+        desc=_("Radar chart of the consensus score of each criterion.")
+        if radar
+        else _("Bar chart of the consensus score of each criterion."),
+        series_labels=series,
+        value_format=chart_number,
+    )
+
+
 def report_context(assessment):
     data = services.results(assessment)
-    criteria = list(assessment.framework.criteria.order_by("position"))
+    if assessment.scope:
+        # roll-ups cover only the criteria a re-assessment's subcriteria belong to
+        criteria = list({s.criterion_id: s.criterion for s in data["subcriteria"]}.values())
+    else:
+        criteria = list(assessment.framework.criteria.order_by("position"))
     axes = [
         (f"{c.code} {localized(c.title)}", data["criterion_scores"].get(c.code)) for c in criteria
     ]
@@ -54,6 +76,7 @@ def report_context(assessment):
                 "title": localized(sub.title),
                 "consensus": consensus,
                 "score": data["scores"].get(sub.code),
+                "previous": data["previous_scores"].get(sub.code),
                 "delta": data["deltas"].get(sub.code),
             }
         )
@@ -72,15 +95,8 @@ def report_context(assessment):
         "rows": rows,
         "criterion_rows": criterion_rows,
         "framework_name": localized(assessment.framework.name),
-        "radar": charts.radar_svg(
-            axes,
-            max_value=100,
-            previous=previous_axes,
-            title=_("Scores by criterion"),
-            desc=_("Radar chart of the consensus score of each criterion."),
-            series_labels=series,
-            value_format=chart_number,
-        ),
+        "scope_count": len(data["subcriteria"]) if assessment.scope else None,
+        "radar": _criterion_chart(axes, previous_axes, series),
         "bars": charts.bar_svg(
             bars,
             max_value=100,
