@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "mreza.assessment",
     "mreza.networks",
     "mreza.progress",
+    "mreza.surveys",
+    "mreza.evaluation",
     # the top layer: cross-app pages (home, dashboard); nothing imports it
     "mreza.front",
 ]
@@ -300,6 +302,11 @@ MREZA_IMPORT_MAX_UNPACKED_BYTES = env_int("MREZA_IMPORT_MAX_UNPACKED_BYTES", 50 
 # Evidence files attached to scores: at most this size (PDF, images, office documents, plain text).
 MREZA_EVIDENCE_MAX_BYTES = env_int("MREZA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # A document shared in a workspace (progress) may be at most this large.
+# Citizen surveys: submissions per client address and wave in a window (seconds; 0 = no limit),
+# kept only in the cache; how long a survey form stays valid (seconds).
+MREZA_SURVEY_RATE_SUBMISSIONS = env_int("MREZA_SURVEY_RATE_SUBMISSIONS", 30)
+MREZA_SURVEY_RATE_WINDOW = env_int("MREZA_SURVEY_RATE_WINDOW", 600)
+MREZA_SURVEY_FORM_MAX_AGE = env_int("MREZA_SURVEY_FORM_MAX_AGE", 24 * 3600)
 MREZA_DOCUMENT_MAX_BYTES = env_int("MREZA_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 

@@ -23,6 +23,9 @@ urlpatterns = [
     # step 3 (workspaces) before step 2: it adds /networks/<id>/calendar.ics and .../workspace/
     path("", include("mreza.progress.urls")),
     path("networks/", include("mreza.networks.urls")),
+    # step 4: citizen surveys (/surveys/..., the public /s/<token>/), evaluation (/verify/<code>/)
+    path("", include("mreza.surveys.urls")),
+    path("", include("mreza.evaluation.urls")),
     path("", include("mreza.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

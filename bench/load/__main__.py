@@ -6,13 +6,19 @@ and a bare Django view beside it, drives every key page with wrk (50 connections
 table: requests/s, p50, p95, errors and the share of the bare view's throughput.
 
     python -m bench.load [--quick] [--reuse-db] [--restart-db] [--duration S] [--connections N]
-                         [--only LABEL ...]
+                         [--only LABEL ...] [--surveys-only]
 
 Each page's row is printed as soon as it is measured, and the whole table at the end. Between
 pages the harness waits until the workers are idle again (a bounded drain), so that one slow page
 does not spoil the next; a page that cannot be checked or measured gets a row saying why. Pages of
 apps that are not there yet (the page list in prepare.py marks them optional) are skipped with a
 note when they answer 404.
+
+The citizen survey's public link is measured twice, 60 s each: the answer page (GET, a first
+view) as a row of the table, and its submit (POST, bench/load/surveys.py: a new device per
+request), after which the responses in the database are counted against the submissions wrk saw
+accepted. `--surveys-only` measures just these two on the demo data alone (its own database,
+`mreza_bench_surveys`, so that it leaves a full run's data set alone).
 
 `--restart-db` restarts PostgreSQL (pg_ctlcluster) in the middle of a run of short wrk slices
 and reports the failures before, inside and after the restart window. Only 127.0.0.1 is used.
@@ -32,11 +38,15 @@ import threading
 import time
 from pathlib import Path
 
+from bench.load import surveys
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432/"
 DB_NAME = "mreza_bench"
+SURVEYS_DB_NAME = "mreza_bench_surveys"
+SURVEY_SECONDS = 60
 APP_PORT, BARE_PORT = 8731, 8732
 TARGET_SHARE, TARGET_P95_MS = 0.15, 100
 WRK_TIMEOUT_S = 5
@@ -82,7 +92,7 @@ def ensure_wrk():
 def app_env(args):
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=PG + DB_NAME,
+        DATABASE_URL=PG + args.db_name,
         DEBUG="0",
         SECRET_KEY="bench-load-secret-key-only-for-this-throw-away-database-0123456789",  # noqa: S106
         ALLOWED_HOSTS="127.0.0.1",
@@ -92,20 +102,22 @@ def app_env(args):
         MREZA_JOBS="sync",
         REDIS_URL="redis://127.0.0.1:6379/7",
         LOG_LEVEL="ERROR",
+        **surveys.RATE_ENV,
     )
     env["MREZA_VAR_DIR"] = args.var_dir
     return env
 
 
-def build_data(env, reuse):
+def build_data(env, reuse, db_name=DB_NAME, surveys_only=False):
     manage = [PYTHON, "manage.py"]
     if not reuse:
-        psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        psql(f"CREATE DATABASE {DB_NAME}")
+        psql(f"DROP DATABASE IF EXISTS {db_name}")
+        psql(f"CREATE DATABASE {db_name}")
     started = time.perf_counter()
     run([*manage, "migrate", "--noinput", "-v0"], env=env)
     if not reuse:
         run([*manage, "load_demo"], env=env, stdout=subprocess.DEVNULL)
+    if not reuse and not surveys_only:
         run(
             [
                 *manage,
@@ -122,11 +134,11 @@ def build_data(env, reuse):
     run([*manage, "collectstatic", "--noinput", "-v0"], env=env)
     # Planner statistics for the bulk-loaded tables: without them (autovacuum may be off or not
     # yet round) PostgreSQL guesses a few hundred rows per table and picks scans accordingly.
-    psql("ANALYZE", DB_NAME)
+    psql("ANALYZE", db_name)
     log(f"data set ready in {time.perf_counter() - started:.0f} s")
     prepare_env = dict(env, DEBUG="1", ALLOWED_HOSTS="testserver")
     done = subprocess.run(
-        [PYTHON, "-m", "bench.load.prepare"],
+        [PYTHON, "-m", "bench.load.prepare", *(["--surveys-only"] if surveys_only else [])],
         env=prepare_env,
         cwd=ROOT,
         check=False,
@@ -352,8 +364,9 @@ def measure(pages, seconds, connections):
                 # the warm-up's last requests are still queued when wrk stops: let them finish
                 warm_drained = drain() is not None
                 row["drained"] = row["drained"] and warm_drained
-                log(f"{page['label']}: {seconds} s at {connections} connections")
-                row["result"] = wrk(url, seconds, connections, page["cookie"])
+                page_seconds = page.get("seconds", seconds)
+                log(f"{page['label']}: {page_seconds} s at {connections} connections")
+                row["result"] = wrk(url, page_seconds, connections, page["cookie"])
             except (WrkFailed, subprocess.TimeoutExpired) as error:
                 row["error"] = f"not measured: {error}"
         rows.append(row)
@@ -488,6 +501,11 @@ def main():
     )
     parser.add_argument("--restart-db", action="store_true", help="restart PostgreSQL under load")
     parser.add_argument(
+        "--surveys-only",
+        action="store_true",
+        help="only the survey's answer page and submit, on the demo data (own database)",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         metavar="LABEL",
@@ -495,21 +513,41 @@ def main():
     )
     args = parser.parse_args()
     seconds = args.duration or (3 if args.quick else 15)
+    survey_seconds = args.duration or (3 if args.quick else SURVEY_SECONDS)
     ensure_wrk()
     args.var_dir = tempfile.mkdtemp(prefix="mreza-bench-load-")
+    args.db_name = SURVEYS_DB_NAME if args.surveys_only else DB_NAME
     env = app_env(args)
     subprocess.run(
         ["redis-cli", "-h", "127.0.0.1", "-n", "7", "FLUSHDB"], check=False, capture_output=True
     )
-    pages = build_data(env, args.reuse_db)
+    pages = build_data(env, args.reuse_db, args.db_name, args.surveys_only)
+    submits = [p for p in pages if p.get("method") == "POST"]
+    pages = [p for p in pages if p.get("method") != "POST"]
+    for page in pages:
+        if page.get("survey"):
+            page["seconds"] = survey_seconds
+            page["label"] += f" ({survey_seconds} s)"
     app = start_gunicorn(env, "mreza.wsgi:application", APP_PORT)
     bare_proc = start_gunicorn(
         dict(env, PYTHONPATH=str(ROOT)), "bench.load.bare:application", BARE_PORT
     )
     try:
         measured = [p for p in pages if not args.only or any(o in p["label"] for o in args.only)]
+        submits = [p for p in submits if not args.only or any(o in p["label"] for o in args.only)]
         bare, rows, skipped = measure(measured, seconds, args.connections)
         failures = print_table(bare, rows, skipped, seconds, args.connections)
+        for page in submits:
+            failures += surveys.measure_submit(
+                page,
+                app_port=APP_PORT,
+                pg_url=PG + args.db_name,
+                seconds=survey_seconds,
+                connections=args.connections,
+                wrk_timeout=wrk_timeout(survey_seconds),
+                drain=drain,
+                log=log,
+            )
         if args.restart_db:
             failures += restart_db(
                 pages, min(args.connections, RESTART_CONNECTIONS), 6 if args.quick else 10

@@ -1,11 +1,16 @@
-"""Django-side steps of the load benchmark: a grouping round with networks, signed-in sessions and
-the URLs of the key pages. Prints one JSON object. Run by bench/load/__main__.py with the same
-DATABASE_URL and SECRET_KEY as the server (sessions are signed with it)."""
+"""Django-side steps of the load benchmark: a grouping round with networks, signed-in sessions,
+a survey with an open wave and its form tokens, and the URLs of the key pages. Prints one JSON
+object. Run by bench/load/__main__.py with the same DATABASE_URL and SECRET_KEY as the server
+(sessions and form tokens are signed with it). With --surveys-only: the survey pages alone."""
 
 import json
 import os
 import sys
 from collections import Counter
+
+# form tokens written for the submit run: more than 50 connections submit in 60 s on a small
+# machine; should they run out, the wrk script reuses them and the harness reports it
+SURVEY_TOKENS = 150_000
 
 
 def main():
@@ -13,6 +18,9 @@ def main():
     import django
 
     django.setup()
+    if "--surveys-only" in sys.argv[1:]:
+        print(json.dumps(survey_pages()))
+        return
     from django.test import Client
 
     from mreza.accounts.models import User
@@ -103,7 +111,7 @@ def main():
         result.append({"label": label, "url": url, "cookie": cookie})
         if optional and optional[0]:
             result[-1]["optional"] = optional[0]
-    print(json.dumps(result))
+    print(json.dumps(result + survey_pages()))
 
 
 # The one list of the pages that later apps add: (label, url, signed-in user, why it may be
@@ -128,6 +136,56 @@ def later_pages(network, coordinator):
     return [
         ("workspace page", f"/workspaces/{workspace_id}/", coordinator, step3),
         ("my networks", "/workspaces/", coordinator, step3),
+    ]
+
+
+def survey_pages():
+    """A satisfaction survey of Banja Luka with an open link wave (made once, then reused), the
+    public answer page (GET: a first view, which hands out a device cookie) and its submit
+    (POST), with a file of fresh form tokens: each submission is a new device."""
+    from urllib.parse import quote
+
+    from django.db import transaction
+
+    from mreza.core.audit import acting_as
+    from mreza.registry.models import Municipality
+    from mreza.surveys.models import Survey, Wave
+    from mreza.surveys.services import builder
+    from mreza.surveys.services.responses import issue_form_token, new_device_id
+
+    title = {"en": "Load benchmark survey", "sr": "Анкета за мјерење оптерећења"}
+    survey = Survey.objects.filter(title__en=title["en"]).order_by("-id").first()
+    with acting_as(None, "bench_load"), transaction.atomic():
+        if survey is None:
+            survey = builder.create_survey(
+                Municipality.objects.get(code="BA-BANJA-LUKA"),
+                None,
+                template="satisfaction",
+                languages=["sr", "bs", "en"],
+                title=title,
+            )
+        wave = survey.waves.filter(status=Wave.Status.OPEN).first()
+        if wave is None:
+            wave = builder.add_wave(survey, name="Load benchmark")
+            builder.open_wave(wave)
+    path = os.path.join(os.environ["MREZA_VAR_DIR"], "survey-tokens.txt")
+    with open(path, "w", encoding="ascii") as tokens:
+        for _ in range(SURVEY_TOKENS):
+            tokens.write(quote(issue_form_token(wave, new_device_id()), safe="") + "\n")
+    url = f"/s/{survey.public_token}/"
+    return [
+        {"label": "survey answer page", "url": url, "cookie": "", "survey": True},
+        {
+            "label": "survey submit",
+            "url": url,
+            "cookie": "",
+            "survey": True,
+            "method": "POST",
+            "tokens": path,
+            "wave": wave.pk,
+            # a valid response: the required item, a matrix row, a choice and a comment
+            "answers": "q.overall=4&q.services.roads=3&q.trust=yes&q.comment=Bench",
+        },
     ]
 
 

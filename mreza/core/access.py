@@ -47,6 +47,7 @@ from mreza.core.roles import (
     MunicipalRoleName,
     OrganisationRoleName,
 )
+from mreza.evaluation.models import Certificate, Evaluation, GoalResult, MemberEvaluation
 from mreza.networks.models import (
     GroupingRound,
     Network,
@@ -79,6 +80,7 @@ from mreza.progress.models import (
     WorkspaceMember,
 )
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
+from mreza.surveys.models import Item, Response, Survey, Wave
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -128,6 +130,17 @@ class Perm(StrEnum):
     CREATE_TWINNING = "create_twinning"
     # the platform: make a network's workspace by hand (without a grouping round)
     CREATE_NETWORK = "create_network"
+    # citizen surveys (step 4): build and run a municipality's surveys (also on the municipality:
+    # start one); type in paper questionnaires; download the anonymous responses; answer an open
+    # wave (anyone, no account)
+    MANAGE_SURVEY = "manage_survey"
+    ENTER_RESPONSES = "enter_responses"
+    EXPORT_RESPONSES = "export_responses"
+    RESPOND = "respond"
+    # self-evaluation (step 4): open, close, publish an evaluation and issue its certificates; fill
+    # in one member's part of it
+    MANAGE_EVALUATION = "manage_evaluation"
+    EVALUATE = "evaluate"
 
 
 class Roles:
@@ -224,7 +237,7 @@ def _municipality_rule(user, perm, municipality):
         )
     if perm in (Perm.CHANGE, Perm.MANAGE_PEOPLE, Perm.VIEW_HISTORY):
         return roles.in_municipality(municipality.pk, MunicipalRoleName.COORDINATOR)
-    if perm == Perm.CREATE_TWINNING:
+    if perm in (Perm.CREATE_TWINNING, Perm.MANAGE_SURVEY):
         return roles.in_municipality(municipality.pk, *MANAGING_ROLES)
     return False
 
@@ -557,6 +570,131 @@ def workspace_parts_visible_to(user: "AnyUser", model: type[M]) -> "QuerySet[M]"
     return model._default_manager.filter(**{f"{path}__in": visible})
 
 
+# --- Citizen surveys (step 4) ---
+
+SURVEY_PERMS = (
+    Perm.VIEW,
+    Perm.MANAGE_SURVEY,
+    Perm.ENTER_RESPONSES,
+    Perm.EXPORT_RESPONSES,
+)
+
+
+def _survey_rule(user, perm, survey):
+    """A survey and its results are seen by the municipality's people, by whoever runs the
+    workspace it measures, and by anybody once its results are public (aggregates only, small
+    groups suppressed). Its coordinator and management build and run it and download the anonymous
+    responses; every user of the municipality types in paper questionnaires."""
+    if perm not in SURVEY_PERMS:
+        return False
+    roles = roles_of(user)
+    if perm == Perm.VIEW and survey.results_public:
+        return True
+    if roles.is_admin:
+        return True
+    municipality_id = survey.municipality_id
+    if perm in (Perm.MANAGE_SURVEY, Perm.EXPORT_RESPONSES):
+        return roles.in_municipality(municipality_id, *MANAGING_ROLES)
+    if roles.in_municipality(municipality_id):
+        return True
+    return perm == Perm.VIEW and survey.workspace_id is not None and _runs_workspace(
+        roles, user, survey.workspace
+    )
+
+
+def _wave_rule(user, perm, wave):
+    """Anybody may answer an open wave (RESPOND: the public link needs no account); everything else
+    follows the survey."""
+    if perm == Perm.RESPOND:
+        return wave.status == Wave.Status.OPEN
+    return _survey_rule(user, perm, wave.survey)
+
+
+def _survey_part_rule(user, perm, obj):
+    for path in SURVEY_PATHS[type(obj)].split("__"):
+        obj = getattr(obj, path)
+    return _survey_rule(user, perm, obj)
+
+
+SURVEY_PATHS: "dict[type[Model], str]" = {Item: "survey", Response: "wave__survey"}
+
+
+def surveys_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The surveys whose pages the user may open (the rule of Perm.VIEW, as a queryset)."""
+    visible = Q(results_public=True)
+    if user.is_authenticated:
+        roles = roles_of(user)
+        if roles.is_admin:
+            return queryset
+        visible |= Q(municipality_id__in=list(roles.municipal)) | Q(
+            workspace__in=workspaces_run_by(user, Workspace.objects.all())
+        )
+    return queryset.filter(visible)
+
+
+# --- Self-evaluation and recognition (step 4) ---
+
+
+def _evaluation_rule(user, perm, evaluation):
+    """An evaluation is seen by whoever may see its workspace, and by anybody once its report is
+    published (members' parts only once submitted); whoever runs the workspace runs it."""
+    if perm == Perm.VIEW:
+        return evaluation.is_published or _workspace_rule(user, Perm.VIEW, evaluation.workspace)
+    if perm == Perm.MANAGE_EVALUATION:
+        return _workspace_rule(user, Perm.MANAGE_WORKSPACE, evaluation.workspace)
+    return False
+
+
+def _member_evaluation_rule(user, perm, part):
+    """A member's part: filled in (EVALUATE) while the evaluation is open by the member
+    municipality's coordinator and management, or by whoever runs the workspace."""
+    evaluation = part.evaluation
+    if perm == Perm.VIEW:
+        if evaluation.is_published and part.submitted_at is not None:
+            return True
+        return _workspace_rule(user, Perm.VIEW, evaluation.workspace)
+    if perm == Perm.EVALUATE:
+        if evaluation.status != Evaluation.Status.OPEN:
+            return False
+        roles = roles_of(user)
+        municipality_id = part.member.municipality_id
+        return (
+            municipality_id is not None
+            and roles.in_municipality(municipality_id, *MANAGING_ROLES)
+        ) or _runs_workspace(roles, user, evaluation.workspace)
+    return _evaluation_rule(user, perm, evaluation)
+
+
+def _goal_result_rule(user, perm, result):
+    return _member_evaluation_rule(user, perm, result.member_evaluation)
+
+
+def _certificate_rule(user, perm, certificate):
+    """A certificate is seen by whoever may see its evaluation and by its municipality's people;
+    issued and revoked by whoever runs the evaluation. Anybody checks one by its code on the
+    verification page, which shows only what the certificate states."""
+    if perm == Perm.VIEW and roles_of(user).in_municipality(certificate.municipality_id):
+        return True
+    return _evaluation_rule(user, perm, certificate.evaluation)
+
+
+# How each part of an evaluation reaches its workspace (audit trail: "contained" in it).
+EVALUATION_PATHS: "dict[type[Model], str]" = {
+    Evaluation: "workspace",
+    MemberEvaluation: "evaluation__workspace",
+    GoalResult: "member_evaluation__evaluation__workspace",
+    Certificate: "evaluation__workspace",
+}
+
+
+def evaluations_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The evaluations the user may open: published ones, and those of workspaces they may see."""
+    return queryset.filter(
+        Q(is_published=True)
+        | Q(workspace__in=workspaces_visible_to(user, Workspace.objects.all()))
+    )
+
+
 def _platform_rule(user, perm, _obj):
     """Permissions on the platform as a whole (`may(user, perm)` without an object)."""
     roles = roles_of(user)
@@ -587,6 +725,13 @@ def _rules():
         EvidenceFile: _evidence_rule,
         Workspace: _workspace_rule,
         **dict.fromkeys(WORKSPACE_PATHS, _workspace_part_rule),
+        Survey: _survey_rule,
+        Wave: _wave_rule,
+        **dict.fromkeys(SURVEY_PATHS, _survey_part_rule),
+        Evaluation: _evaluation_rule,
+        MemberEvaluation: _member_evaluation_rule,
+        GoalResult: _goal_result_rule,
+        Certificate: _certificate_rule,
         type(None): _platform_rule,
     }
 
@@ -730,6 +875,10 @@ def audit_kinds():
         LearningProfile,
         NetworkMembership,
         Partnership,
+        Survey,
+        Item,
+        Wave,
+        Response,
     }
     restricted = {
         Entry: lambda user: entries_visible_to(user, Entry.objects.all()),
@@ -738,7 +887,7 @@ def audit_kinds():
         ),
     }
     unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
-    return scope, restricted, unscoped, {Workspace, *WORKSPACE_PATHS}
+    return scope, restricted, unscoped, {Workspace, *WORKSPACE_PATHS, *EVALUATION_PATHS}
 
 
 def workspace_history(user: "AnyUser", workspace: Workspace) -> "QuerySet[AuditEntry]":

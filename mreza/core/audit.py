@@ -154,6 +154,10 @@ class AuditedModel(models.Model):
     class Meta:
         abstract = True
 
+    def audit_creation(self):
+        """Whether creating this record writes an entry (every model but anonymous answers)."""
+        return True
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -193,6 +197,9 @@ def _record(instance, action, changes):
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, AuditedModel):
+        return
+    if created and not instance.audit_creation():
+        instance._audit_loaded = snapshot(instance)
         return
     new = snapshot(instance)
     if created:

@@ -7,17 +7,22 @@ context each returns. A section decides nothing about access itself: it asks `co
 """
 
 _profile_sections = []
+_profile_templates = []
 
 
-def add_profile_section(section):
-    """Register `section(request, municipality) -> dict` (template context for the page)."""
+def add_profile_section(section, template=None):
+    """Register `section(request, municipality) -> dict` (template context for the page) and,
+    optionally, the template of its card, which the page includes (so the registry's template
+    names no upper app either)."""
     if section not in _profile_sections:
         _profile_sections.append(section)
+    if template and template not in _profile_templates:
+        _profile_templates.append(template)
     return section
 
 
 def profile_context(request, municipality):
-    context = {}
+    context = {"profile_section_templates": _profile_templates}
     for section in _profile_sections:
         context.update(section(request, municipality))
     return context

@@ -30,6 +30,11 @@ PURE = (
     "mreza.progress.charts",
     "mreza.progress.gantt",
     "mreza.progress.ics",
+    "mreza.surveys.statistics",
+    "mreza.surveys.charts",
+    "mreza.surveys.answers",
+    "mreza.evaluation.charts",
+    "mreza.evaluation.recognition",
 )
 # Lowest first; a module may import its own layer and the layers below. A new app gets its place
 # here.
@@ -41,6 +46,8 @@ LAYERS = (
     ("assessment",),
     ("networks",),
     ("progress",),
+    ("surveys",),
+    ("evaluation",),
     ("front",),
 )
 PROJECT_MODULES = {"mreza", "mreza.settings", "mreza.urls", "mreza.wsgi"}

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mreza.core.access import Perm, may
+from mreza.core.tests import permission_tables_step4 as step4
 
 PERSONAS = ("alice", "bob", "charlie", "dana", "mara", "nada", "admin", "anonymous")
 
@@ -51,15 +52,15 @@ def table(text):
 # ------------------------------------------------------------------------------------ the tables
 
 MUNICIPALITY = """
-      view view_people change manage_people view_history invite_first_coordinator create_twinning
-alice        Y      Y        Y        Y            Y                  -                     Y
-bob          Y      Y        -        -            -                  -                     -
-charlie      Y      -        -        -            -                  -                     -
-dana         Y      Y        -        -            -                  -                     -
-mara         Y      Y        -        -            -                  -                     Y
-nada         Y      -        -        -            -                  -                     -
-admin        Y      Y        Y        Y            Y                  -                     Y
-anonymous    Y      -        -        -            -                  -                     -
+      view view_people change manage_people view_history invite_first_coordinator create_twinning manage_survey
+alice        Y      Y        Y        Y            Y                  -                     Y            Y
+bob          Y      Y        -        -            -                  -                     -            -
+charlie      Y      -        -        -            -                  -                     -            -
+dana         Y      Y        -        -            -                  -                     -            -
+mara         Y      Y        -        -            -                  -                     Y            Y
+nada         Y      -        -        -            -                  -                     -            -
+admin        Y      Y        Y        Y            Y                  -                     Y            Y
+anonymous    Y      -        -        -            -                  -                     -            -
 """
 
 # municipality B has a coordinator (nada) too; a municipality without one is in the last table
@@ -325,6 +326,7 @@ def w(world, caf, settings, tmp_path):
     world.audit_entry = AuditEntry.objects.get(
         content_type__model="learningprofile", object_id=str(world.profile.pk), action="create"
     )
+    step4.build(world)
     return world
 
 
@@ -374,6 +376,8 @@ OBJECTS = {
 }
 
 TABLES = {name: globals()[name] for name in OBJECTS}
+OBJECTS |= step4.OBJECTS
+TABLES |= step4.TABLES
 
 # (method, url, data) per table and Perm; None: no page decides this Perm by itself
 URLS = {
@@ -385,6 +389,7 @@ URLS = {
         Perm.VIEW_HISTORY: ("get", "/municipalities/{w.a.code}/history/", None),
         Perm.INVITE_FIRST_COORDINATOR: ("get", "/networks/coordinators/{w.a.code}/invite/", None),
         Perm.CREATE_TWINNING: ("get", "/workspaces/twinnings/new/{w.a.code}/", None),
+        Perm.MANAGE_SURVEY: step4.MUNICIPALITY_MANAGE_SURVEY,
     },
     "ORGANISATION": {
         Perm.VIEW: None,  # organisations have no public page; their people are behind VIEW_PEOPLE
@@ -487,6 +492,8 @@ URLS = {
         Perm.CONTRIBUTE: ("get", "/workspaces/{w.twinning.pk}/exchanges/new/", None),
     },
 }
+
+URLS |= step4.URLS
 
 CELLS = [(name, *cell) for name, text in TABLES.items() for cell in table(text)]
 

@@ -10,9 +10,11 @@ from mreza.assessment import demo as assessment_demo
 from mreza.assessment.models import Assessment
 from mreza.assessment.services import install_shipped_frameworks
 from mreza.core.audit import acting_as
+from mreza.evaluation import demo as evaluation_demo
 from mreza.progress import demo as progress_demo
 from mreza.registry.importing import plan_and_apply, read_path
 from mreza.registry.models import Country, Municipality, Organisation
+from mreza.surveys import demo as surveys_demo
 
 # the shipped registries belong to the registry app (mreza/registry/data)
 DATA_ROOT = Path(__file__).resolve().parents[3] / "registry" / "data"
@@ -119,6 +121,10 @@ class Command(BaseCommand):
         self._assessments()
         with transaction.atomic(), acting_as(None, "load_demo"):
             progress_demo.load(self.stdout)
+        with transaction.atomic(), acting_as(None, "load_demo"):
+            surveys_demo.load(self.stdout)
+        with transaction.atomic(), acting_as(None, "load_demo"):
+            evaluation_demo.load(self.stdout)
         self.stdout.write(
             f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records)."
         )

@@ -1,0 +1,1 @@
+"""Forms of the surveys, one module per part (builder, public, results)."""
