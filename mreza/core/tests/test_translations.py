@@ -89,11 +89,15 @@ def test_serbian_cyrillic_catalogue_has_no_latin_translations(catalogue):
 
     po = polib.pofile(str(ROOT / "locale" / catalogue / "LC_MESSAGES" / "django.po"))
     # Placeholders, file and sheet names the importer needs, upper-case acronyms and software
-    # product names (written in Latin in Serbian Cyrillic text too) stay Latin.
+    # product names (written in Latin in Serbian Cyrillic text too) stay Latin; so do the few
+    # symbols and codes below.
     technical = re.compile(
         r"%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
         r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|NaN)\b|<[^>]+>"
         r"|\.(?:csv|xlsx)\b|\b(?:CSV|XLSX|MB|[A-Z]{2,}[0-9-]*)\b"
+        # statistical symbols (t-test, Cohen's d and h, Cramér's V, p), the paper size, the ELoGE
+        # framework, and the example codes a user types as they are („overall”, „yes | Да”)
+        r"|\b[tpdhV]\b|\bA4\b|\bELoGE\b|„[a-z_]+"
     )
     latin = [e.msgstr for e in po if re.search(r"[A-Za-z]", technical.sub("", e.msgstr))]
     assert not latin, latin[:10]
