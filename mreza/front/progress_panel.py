@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mreza.core.access import workspaces_visible_to
 from mreza.progress.models import Activity, Meeting, Workspace
-from mreza.progress.services.plan import OPEN, overdue_q
+from mreza.progress.services.plan import overdue_q, owed_by
 
 SHOWN = 10
 
@@ -24,7 +24,7 @@ class WorkspaceProgress:
     activities: int = 0  # in the plan, cancelled ones not counted
     done: int = 0
     overdue: int = 0
-    owed: int = 0  # open activities the user is the responsible person of
+    owed: int = 0  # open activities the user owes (services.plan.owed_by)
     owed_overdue: int = 0
     next_meeting: Meeting | None = None
 
@@ -52,7 +52,9 @@ def workspace_progress(user, today=None, now=None):
     if not workspaces:
         return [], 0
     rows = {w.pk: WorkspaceProgress(w) for w in workspaces}
-    mine = Q(status__in=OPEN, responsible_person_id=user.pk)
+    # what the user owes: the same queryset as the workspace home and "my networks", as a
+    # subquery of the figures query (no query of its own)
+    mine = Q(pk__in=owed_by(user).filter(workspace_id__in=list(rows)).values("pk"))
     for figures in (
         Activity.objects.filter(workspace_id__in=list(rows))
         .exclude(status=Activity.Status.CANCELLED)

@@ -10,7 +10,9 @@ class ProgressConfig(AppConfig):
     def ready(self):
         # Step 2 does not know step 3: a confirmed network or partnership opens its workspace here.
         from mreza.networks.models import Network, Partnership
+        from mreza.progress import caching, sections
         from mreza.progress.services import workspaces
+        from mreza.registry.sections import add_profile_section
 
         for model in (Network, Partnership):
             post_save.connect(
@@ -18,3 +20,7 @@ class ProgressConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"progress-open-{model.__name__}",
             )
+        # the municipality page shows its public workspaces and "start a twinning"
+        add_profile_section(sections.municipality_workspaces)
+        # what the pages cache is forgotten when the rows it is made of change
+        caching.connect_signals()

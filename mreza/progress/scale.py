@@ -1,5 +1,6 @@
 """Step 3 at scale for `generate_scale_data`: networks of ~8 neighbouring municipalities, each with
-goals, indicators and a year of measured values, an action plan and a year of monthly meetings.
+four phases, goals, indicators and a year of measured values, an action plan and a year of
+monthly meetings.
 
 Rows are bulk-created (no audit entries: synthetic data has no history). Reproducible from the seed.
 """
@@ -10,12 +11,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from mreza.progress import caching
 from mreza.progress.models import (
     Activity,
     Goal,
     Indicator,
     Measurement,
     Meeting,
+    Phase,
     Workspace,
     WorkspaceMember,
 )
@@ -29,6 +32,26 @@ def remove(organisation_code):
     """Drop the synthetic workspaces of an earlier run (their members protect the
     municipalities)."""
     Workspace.objects.filter(organisation__code=organisation_code).delete()
+    caching.changed()
+
+
+PHASES = ("Diagnosis", "Action plan", "Implementation", "Evaluation")
+
+
+def _phases(workspaces):
+    """Four phases of equal length from each workspace's start to its end."""
+    for workspace in workspaces:
+        step = (workspace.ends_on - workspace.starts_on) / len(PHASES)
+        for n, name in enumerate(PHASES):
+            starts = workspace.starts_on + step * n
+            ends = workspace.starts_on + step * (n + 1) - datetime.timedelta(days=1)
+            yield Phase(
+                workspace=workspace,
+                name=name,
+                starts_on=starts,
+                ends_on=max(ends, starts),
+                order=n,
+            )
 
 
 def generate(municipalities, organisation, framework, seed, network_size=8):
@@ -70,6 +93,7 @@ def generate(municipalities, organisation, framework, seed, network_size=8):
     by_workspace = {}
     for member in members:
         by_workspace.setdefault(member.workspace_id, []).append(member)
+    Phase.objects.bulk_create(_phases(workspaces), batch_size=BATCH)
     goals = Goal.objects.bulk_create(
         (Goal(workspace=w, title=f"Goal {g + 1}", order=g) for w in workspaces for g in range(2)),
         batch_size=BATCH,
@@ -136,6 +160,7 @@ def generate(municipalities, organisation, framework, seed, network_size=8):
             )
     Activity.objects.bulk_create(activities, batch_size=BATCH)
     Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    caching.changed()  # bulk_create sends no signal
     return {
         "workspaces": len(workspaces),
         "activities": len(activities),

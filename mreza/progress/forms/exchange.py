@@ -8,6 +8,7 @@ sides and a partner abroad without a name are form errors, so nothing is saved h
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from mreza.accounts.models import MunicipalRole, User
 from mreza.core.templatetags.mreza import script
 from mreza.core.validators import guard_text_fields
+from mreza.progress.forms.partners import partner_search, resolve_partner
 from mreza.progress.models import (
     MentoringPair,
     MentoringSession,
@@ -26,7 +28,6 @@ from mreza.progress.models import (
     Workspace,
     WorkspaceMember,
 )
-from mreza.registry.models import Municipality
 
 NOT_A_MEMBER = _("Choose a member of this workspace.")
 NOT_A_PERSON_OF_THE_WORKSPACE = _("Choose a person of a member municipality.")
@@ -267,7 +268,7 @@ class MentoringPairForm(VersionedForm):
         return data
 
 
-class MentoringSessionForm(forms.ModelForm):
+class MentoringSessionForm(VersionedForm):
     class Meta:
         model = MentoringSession
         fields = ["held_on", "notes"]
@@ -365,21 +366,6 @@ def _member_label(name):
     return capfirst(WorkspaceMember._meta.get_field(name).verbose_name)
 
 
-def partner_choices(municipality):
-    """Every current registry municipality but this one, grouped by country, in the reader's
-    script (one query)."""
-    rows = (
-        Municipality.objects.current()
-        .exclude(pk=municipality.pk)
-        .select_related("country")
-        .order_by("country__code", "name")
-    )
-    groups = {}
-    for m in rows:
-        groups.setdefault(str(m.country), []).append((m.code, script(m.name)))
-    return [("", "—"), *groups.items()]
-
-
 class TwinningForm(TwinningAgreementForm):
     """A new twinning of `municipality` with a registry municipality or a partner abroad, with its
     agreement."""
@@ -390,16 +376,28 @@ class TwinningForm(TwinningAgreementForm):
         required=False,
         help_text=_("Leave empty for the two names."),
     )
-    # a text field shown as a list: the code is checked in clean_partner, so that the town
-    # itself and an unknown code get their own messages
+    # A search field, not a list of every municipality (10,000 options at scale): with htmx the
+    # matches appear below it as radio buttons (`partner_pick`); without, the typed code or
+    # exact name is resolved on submit (resolve_partner).
     partner = forms.CharField(
         label=_("Partner municipality in the registry"),
         required=False,
-        widget=forms.Select,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#partner-results",
+                "aria-controls": "partner-results",
+            }
+        ),
         help_text=_(
-            "Or, for a partner abroad that is not in the registry, fill in the fields below."
+            "Type the name or the code of the municipality and choose it from the list. Or, "
+            "for a partner abroad that is not in the registry, fill in the fields below."
         ),
     )
+    partner_pick = forms.CharField(required=False, max_length=40)
     foreign_name = forms.CharField(label=_member_label("foreign_name"), required=False)
     foreign_country = forms.CharField(
         label=_member_label("foreign_country"), max_length=100, required=False
@@ -411,23 +409,29 @@ class TwinningForm(TwinningAgreementForm):
         help_text=_("Address, e-mail or telephone of the partner's office."),
     )
 
-    field_order = ["title", "partner", "foreign_name", "foreign_country", "foreign_contact"]
+    field_order = ["title", "partner_pick", "partner", "foreign_name", "foreign_country"]
+    field_order += ["foreign_contact"]
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.fields["partner"].widget.choices = partner_choices(municipality)
+        self.fields["partner"].widget.attrs["hx-get"] = reverse(
+            "progress:twinning_partners", args=[municipality.code]
+        )
 
     def clean_partner(self):
-        code = self.cleaned_data.get("partner")
-        if not code:
-            return None
-        if code == self.municipality.code:
-            raise forms.ValidationError(gettext("A municipality cannot be twinned with itself."))
-        partner = Municipality.objects.current().filter(code=code).first()
-        if partner is None:
-            raise forms.ValidationError(gettext("Choose a municipality from the list."))
-        return partner
+        return resolve_partner(
+            self.municipality,
+            self.cleaned_data.get("partner"),
+            self.cleaned_data.get("partner_pick") or "",
+        )
+
+    def partner_results(self):
+        """The search results shown under the field when the form comes back: the matches of
+        what the user typed, with their pick still chosen."""
+        return partner_search(
+            self.municipality, self["partner"].value() or "", self["partner_pick"].value() or ""
+        )
 
     def clean(self):
         data = super().clean()

@@ -160,6 +160,7 @@ class MentoringSession(AuditedModel):
     pair = models.ForeignKey(MentoringPair, models.CASCADE, related_name="sessions")
     held_on = models.DateField(_("date"))
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     audit_container_field = "pair.workspace_id"
 

@@ -26,6 +26,7 @@ PAIR_FIELDS = ["mentor_name", "mentor", "mentor_member", "mentee_name", "mentee"
 PAIR_FIELDS += ["mentee_member", "topic", "starts_on", "ends_on", "status", "outcome"]
 PRACTICE_FIELDS = ["title", "description", "source", "adopter", "adopted_on", "responsible"]
 PRACTICE_FIELDS += ["result"]
+SESSION_FIELDS = ["held_on", "notes"]
 AGREEMENT_FIELDS = ["signed_on", "starts_on", "ends_on", "signatories", "work_plan"]
 
 
@@ -68,9 +69,18 @@ def save_mentoring_pair(workspace, pair: MentoringPair, expected_version) -> Men
         return _save(workspace, pair, PAIR_FIELDS, expected_version)
 
 
-def add_mentoring_session(pair: MentoringPair, session: MentoringSession) -> MentoringSession:
-    session.pair = pair
-    session.save()
+def save_mentoring_session(
+    pair: MentoringPair, session: MentoringSession, expected_version: int
+) -> MentoringSession:
+    """Record a meeting of a mentoring pair, or save the edited one under optimistic locking."""
+    if session.pk is not None and session.pair_id != pair.pk:
+        raise ValueError("a meeting of another mentoring pair")
+    with transaction.atomic():
+        if session.pk is None:
+            session.pair = pair
+            session.save()
+        else:
+            save_versioned(session, SESSION_FIELDS, expected_version)
     return session
 
 

@@ -6,11 +6,13 @@ to write; each runs in one transaction so nothing is saved half-way, and every c
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mreza.accounts.models import MunicipalRole
+from mreza.core.access import workspace_parts_visible_to
 from mreza.core.templatetags.mreza import script
 from mreza.core.versioning import save_versioned
 from mreza.progress.models import Activity, Commitment, Notification, Workspace
@@ -36,6 +38,25 @@ def is_overdue(activity: Activity, today: datetime.date) -> bool:
 def overdue_q(today: datetime.date) -> Q:
     """The same rule as a filter on Activity querysets."""
     return Q(status__in=OPEN, due_on__lt=today)
+
+
+def owed_by(user) -> QuerySet[Activity]:
+    """What `user` owes, the one answer of every "what I owe" list (workspace home, "my networks",
+    the dashboard): open activities in workspaces the user may see where the user is the
+    responsible person, or one of the user's municipalities is the responsible member and no
+    person is named. A meeting's decision owes through the activity it became; commitments are
+    the member's promises, not a person's, and are not owed here."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    # an Exists, not a join through the roles: one row per activity however many roles match
+    ours = MunicipalRole.objects.filter(
+        user_id=user.pk, municipality_id=OuterRef("responsible_member__municipality_id")
+    )
+    return (
+        workspace_parts_visible_to(user, Activity)
+        .filter(status__in=OPEN)
+        .filter(Q(responsible_person_id=user.pk) | Q(Exists(ours), responsible_person__isnull=True))
+    )
 
 
 def save_activity(

@@ -346,6 +346,86 @@ def test_a_meeting_after_the_mentoring_ended_is_refused(ws, client):
     assert not pair.sessions.exists()
 
 
+def _session(ws, **extra):
+    pair = MentoringPair.objects.create(
+        workspace=ws.workspace,
+        mentor_name="M",
+        mentor_member=ws.member_a,
+        mentee_name="N",
+        mentee_member=ws.member_c,
+        topic="T",
+        starts_on=D(2026, 1, 1),
+    )
+    return MentoringSession.objects.create(pair=pair, held_on=D(2026, 2, 3), notes="First notes")
+
+
+def test_a_mentoring_meeting_is_edited_and_the_change_audited(ws, client):
+    session = _session(ws)
+    pair = session.pair
+    client.force_login(ws.bob)
+    page = client.get(_url(ws, "exchange/")).content.decode()
+    edit = f"/workspaces/{ws.workspace.pk}/mentoring/{pair.pk}/meetings/{session.pk}/edit/"
+    assert f'href="{edit}"' in page
+    form = client.get(edit).content.decode()
+    assert "First notes" in form and 'name="version" value="1"' in form
+    data = {"held_on": "2026-02-04", "notes": "Went through the forms", "version": "1"}
+    response = client.post(edit, data)
+    assert response.status_code == 302 and response["Location"].endswith(f"#pair-{pair.pk}")
+    session.refresh_from_db()
+    assert (session.held_on, session.notes, session.version) == (D(2026, 2, 4), data["notes"], 2)
+    change = AuditEntry.objects.filter(
+        content_type__model="mentoringsession", object_id=str(session.pk), action="update"
+    ).get()
+    assert change.container_id == ws.workspace.pk and change.actor == ws.bob
+    assert change.changes["notes"] == ["First notes", "Went through the forms"]
+    # the rules of a new meeting hold for an edit, and nothing is saved
+    response = client.post(edit, {**data, "held_on": "2025-12-31", "version": "2"})
+    assert "The meeting is before the mentoring started." in response.content.decode()
+    session.refresh_from_db()
+    assert session.held_on == D(2026, 2, 4)
+
+
+def test_two_people_editing_a_mentoring_meeting_get_a_conflict(ws, client):
+    session = _session(ws)
+    edit = _url(ws, f"mentoring/{session.pair_id}/meetings/{session.pk}/edit/")
+    client.force_login(ws.alice)
+    first = {"held_on": "2026-02-03", "notes": "Alice's notes", "version": "1"}
+    assert client.post(edit, first).status_code == 302
+    client.force_login(ws.bob)
+    response = client.post(edit, {**first, "notes": "Bob's stale notes"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Bob&#x27;s stale notes" in body and 'name="version" value="2"' in body
+    session.refresh_from_db()
+    assert session.notes == "Alice's notes" and session.version == 2
+
+
+def test_a_mentoring_meeting_is_edited_only_under_its_pair_by_contributors(ws, client):
+    session = _session(ws)
+    other = MentoringPair.objects.create(
+        workspace=ws.workspace,
+        mentor_name="O",
+        mentor_member=ws.member_c,
+        mentee_name="P",
+        mentee_member=ws.member_d,
+        topic="Other",
+        starts_on=D(2026, 1, 1),
+    )
+    client.force_login(ws.bob)
+    assert (
+        client.get(_url(ws, f"mentoring/{other.pk}/meetings/{session.pk}/edit/")).status_code == 404
+    )
+    twinning = (
+        f"/workspaces/{ws.twinning.pk}/mentoring/{session.pair_id}/meetings/{session.pk}/edit/"
+    )
+    assert client.get(twinning).status_code == 404
+    client.force_login(ws.charlie)  # B is not in the network
+    edit = _url(ws, f"mentoring/{session.pair_id}/meetings/{session.pk}/edit/")
+    assert client.post(edit, {"held_on": "2026-02-05", "version": "1"}).status_code == 404
+    session.refresh_from_db()
+    assert session.version == 1
+
+
 # ------------------------------------------------------------------- transferred practices
 
 

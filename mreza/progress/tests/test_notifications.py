@@ -91,23 +91,67 @@ def test_the_settings_page_saves_the_choice(ws, client):
     assert "/workspaces/notifications/" in client.get("/account/settings/").content.decode()
 
 
-def test_the_unsubscribe_link_works_without_signing_in(ws, client):
-    discussion.add_post(ws.workspace, ws.alice, "Hello")
-    body = mails_to(ws.bob)[0].body
+def _unsubscribe_path(user):
+    body = mails_to(user)[0].body
     found = re.search(r"https?://\S+/workspaces/unsubscribe/\S+/", body)
     assert found is not None
-    link = found.group()
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    response = client.get("/" + path)  # anonymous
+    return "/" + found.group().split("://", 1)[1].split("/", 1)[1]
+
+
+def test_opening_the_unsubscribe_link_only_asks(ws, client):
+    """Mail scanners and link previews follow links: a GET changes nothing."""
+    discussion.add_post(ws.workspace, ws.alice, "Hello")
+    path = _unsubscribe_path(ws.bob)
+    for _ in range(2):
+        response = client.get(path)  # anonymous
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert '<form method="post"' in body and "Yes, send me no more e-mails" in body
+    assert NotificationSettings.objects.get(user=ws.bob).mode == Mode.IMMEDIATE
+    mail.outbox.clear()
+    discussion.add_post(ws.workspace, ws.alice, "Still here")
+    assert len(mails_to(ws.bob)) == 1
+
+
+def test_the_confirmation_button_unsubscribes_without_signing_in(ws, client):
+    discussion.add_post(ws.workspace, ws.alice, "Hello")
+    path = _unsubscribe_path(ws.bob)
+    client.get(path)  # the page of the link, then its button (no CSRF token: the secret is proof)
+    response = client.post(path)
     assert response.status_code == 200
     assert "no more e-mails" in response.content.decode()
     assert NotificationSettings.objects.get(user=ws.bob).mode == Mode.NONE
     mail.outbox.clear()
     discussion.add_post(ws.workspace, ws.alice, "Hello again")
     assert mails_to(ws.bob) == []
-    # mail clients' one-click unsubscribe posts (no CSRF token); a wrong token is a 404
-    assert client.post("/" + path).status_code == 200
+    # opening the link again says so, and changes nothing
+    body = client.get(path).content.decode()
+    assert "already unsubscribed" in body and "<form" not in body.split("<main", 1)[1]
+
+
+def test_mail_clients_one_click_post_unsubscribes(ws, client):
+    """RFC 8058: the client posts `List-Unsubscribe=One-Click` to the List-Unsubscribe address."""
+    discussion.add_post(ws.workspace, ws.alice, "Hello")
+    message = mails_to(ws.bob)[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    address = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert address in message.body
+    path = "/" + address.split("://", 1)[1].split("/", 1)[1]
+    response = client.post(
+        path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert NotificationSettings.objects.get(user=ws.bob).mode == Mode.NONE
+
+
+def test_a_wrong_unsubscribe_token_is_a_404_and_changes_nothing(ws, client):
+    discussion.add_post(ws.workspace, ws.alice, "Hello")
     assert client.get("/workspaces/unsubscribe/not-a-token/").status_code == 404
+    response = client.post("/workspaces/unsubscribe/not-a-token/")
+    assert response.status_code == 404 and "not valid" in response.content.decode()
+    assert NotificationSettings.objects.get(user=ws.bob).mode == Mode.IMMEDIATE
 
 
 def test_e_mails_are_in_the_recipients_language_and_script(ws):

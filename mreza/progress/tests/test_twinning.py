@@ -5,6 +5,8 @@ under optimistic locking; bad input saves nothing."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mreza.accounts.models import MunicipalRole
 from mreza.core.audit import AuditEntry
@@ -96,7 +98,8 @@ def test_management_twins_two_registry_municipalities(ws, client):
         ),
         ({"partner": "T-B"}, "not both"),
         ({"partner": "T-A", "foreign_name": ""}, "A municipality cannot be twinned with itself."),
-        ({"partner": "NOWHERE", "foreign_name": ""}, "Choose a municipality from the list."),
+        ({"partner": "NOWHERE", "foreign_name": ""}, "No municipality in the registry has this"),
+        ({"partner_pick": "NOWHERE", "foreign_name": ""}, "Choose a municipality from the list."),
         ({"ends_on": "2025-01-01"}, "The agreement ends before it comes into force."),
         ({"signed_on": "2031-01-01"}, "The agreement is signed after it ended."),
         ({"signatories": ""}, "This field is required."),
@@ -168,6 +171,124 @@ def test_the_new_twinning_link_is_for_whoever_may(ws, client):
     assert link in client.get(f"/workspaces/{ws.twinning.pk}/exchange/").content.decode()
     client.force_login(ws.bob)
     assert link not in client.get(f"/workspaces/{ws.twinning.pk}/exchange/").content.decode()
+
+
+# ----------------------------------------------------------------------- the partner search
+
+
+def _registry_partner(**changes):
+    return _twinning_data(foreign_name="", foreign_country="", foreign_contact="", **changes)
+
+
+def _partners(client, text, municipality=None):
+    url = _new_url(municipality or _partners.ws.a) + "partners/"
+    response = client.get(url, {"partner": text}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def towns(ws):
+    """25 more towns whose names share "Polje", and a second "Laktaši", in Cyrillic."""
+    for i in range(25):
+        ws.municipality(f"T-P{i:02}", f"Поље {i:02}")
+    ws.municipality("T-LAK", "Лакташи")
+    _partners.ws = ws
+    return ws
+
+
+def test_the_form_has_a_search_field_not_a_list_of_every_municipality(towns, client):
+    client.force_login(towns.alice)
+    page = client.get(_new_url(towns.a)).content.decode()
+    assert '<select name="partner"' not in page and "<option" not in page.split("<main", 1)[1]
+    assert f'hx-get="{_new_url(towns.a)}partners/"' in page
+    assert 'id="partner-results"' in page
+
+
+def test_the_search_finds_across_scripts_leaves_out_the_town_and_shows_twenty(towns, client):
+    client.force_login(towns.alice)
+    for text in ("lakt", "ЛАКТ", "laktasi"):
+        body = _partners(client, text)
+        assert 'value="T-D"' in body and 'value="T-LAK"' in body, text
+        assert body.count('type="radio" name="partner_pick"') == 2
+    assert 'value="T-A"' not in _partners(client, "banja")  # the town itself
+    assert "No municipality in the registry matches" in _partners(client, "banja")
+    body = _partners(client, "polje")
+    assert body.count('name="partner_pick"') == 20 and "Only the first 20 are shown" in body
+    assert _partners(client, "p").strip() == ""  # one letter: nothing asked yet
+
+
+def test_the_search_runs_a_fixed_number_of_queries(towns, client):
+    client.force_login(towns.alice)
+    _partners(client, "polje")
+    with CaptureQueriesContext(connection) as few:
+        _partners(client, "lakt")
+    with CaptureQueriesContext(connection) as many:
+        _partners(client, "polje")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_only_who_may_start_the_twinning_may_search(towns, client):
+    url = _new_url(towns.a) + "partners/?partner=lakt"
+    client.force_login(towns.bob)  # an assessor of A
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_picked_result_is_the_partner(towns, client):
+    client.force_login(towns.alice)
+    data = _registry_partner(partner="lakt", partner_pick="T-LAK", title="Picked")
+    assert client.post(_new_url(towns.a), data).status_code == 302
+    workspace = _twinnings().get(title="Picked")
+    assert set(workspace.members.values_list("municipality__code", flat=True)) == {"T-A", "T-LAK"}
+
+
+@pytest.mark.parametrize("typed", ["t-d", "T-D"])
+def test_without_javascript_the_typed_code_is_resolved(towns, client, typed):
+    client.force_login(towns.alice)
+    assert client.post(_new_url(towns.a), _registry_partner(partner=typed)).status_code == 302
+    assert _twinnings().filter(members__municipality=towns.d).exists()
+
+
+def test_without_javascript_an_exact_name_is_resolved_in_either_script(towns, client):
+    client.force_login(towns.alice)
+    data = _registry_partner(partner="  TUZLA ", title="By name")
+    assert client.post(_new_url(towns.a), data).status_code == 302
+    assert _twinnings().get(title="By name").members.filter(municipality=towns.b).exists()
+    towns.municipality("T-G", "Градачац")
+    data = _registry_partner(partner="Gradačac", title="Latin for Cyrillic")
+    assert client.post(_new_url(towns.a), data).status_code == 302
+
+
+def test_an_ambiguous_or_unknown_name_is_refused_with_what_was_typed_kept(towns, client):
+    client.force_login(towns.alice)
+    response = client.post(_new_url(towns.a), _registry_partner(partner="Laktaši"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Several municipalities are called “Laktaši”" in page and "(T-D, T-LAK)" in page
+    assert 'value="Laktaši"' in page and "Study visits in spring" in page
+    # the matches are on the page as choices, also without JavaScript
+    assert 'name="partner_pick" value="T-D"' in page
+    response = client.post(_new_url(towns.a), _registry_partner(partner="Poljana"))
+    page = response.content.decode()
+    assert "No municipality in the registry has this name or code." in page
+    assert 'value="Poljana"' in page
+    # a pick kept after another error stays chosen
+    data = _registry_partner(partner="lakt", partner_pick="T-D", ends_on="2020-01-01")
+    page = client.post(_new_url(towns.a), data).content.decode()
+    assert 'value="T-D" checked' in page and 'value="T-LAK">' in page
+    assert _twinnings().count() == 1  # the fixture's
+
+
+def test_the_partner_comes_prefilled_from_a_link(towns, client):
+    client.force_login(towns.alice)
+    page = client.get(_new_url(towns.a) + "?partner=T-B").content.decode()
+    assert 'value="T-B" checked' in page and 'value="Tuzla"' in page
+    # the town itself or an unknown code: the empty form
+    for code in ("T-A", "NOWHERE"):
+        page = client.get(_new_url(towns.a) + f"?partner={code}").content.decode()
+        assert "checked" not in page.split('id="partner-results"', 1)[1].split("</div>", 1)[0]
 
 
 # ------------------------------------------------------------------------------ the agreement

@@ -4,6 +4,7 @@ queries that does not grow with members, activities, meetings, indicators or wor
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -116,12 +117,40 @@ def test_pages_run_constant_queries_as_the_workspace_grows(ws, caf, client, url,
     url = url.format(pk=ws.workspace.pk)
     grow(ws, caf, 2, "s")
     client.get(url)  # the first request of a session warms caches (content types, session)
-    small = _queries(client, url)
+    small = _cold_and_warm(client, url)
     grow(ws, caf, 8, "l")
     assert ws.workspace.members.count() == 13
-    large = _queries(client, url)
+    large = _cold_and_warm(client, url)
     if "history" in url:
         # one query per kind of record the page's entries name (a fixed set), not per entry
-        assert large <= small <= 20
+        assert large[0] <= small[0] <= 20
     else:
         assert large == small
+    assert small[1] <= small[0]
+
+
+def _cold_and_warm(client, url):
+    """(queries with nothing cached, queries once the page's cached parts exist)."""
+    cache.clear()
+    return _queries(client, url), _queries(client, url)
+
+
+# The warm path of a member's user (dino) once the cached parts exist: the session, the user and
+# their roles, then the page's own queries. The workspace home: the workspace, its member ids (the
+# policy), members, late, next and owed activities, upcoming meetings, and the figures (activities,
+# meetings, indicators, measured values); its baseline, phases and theme come from the cache.
+# "My networks": the page of workspaces with their count, their members, what is owed, upcoming
+# meetings (dino manages no municipality: no invitations, no twinning links). Before: 19 and 10.
+# A change here is a change of what the page costs: look at it before moving a number.
+WARM_QUERIES = {"/workspaces/{pk}/": 14, "/workspaces/": 7}
+
+
+@pytest.mark.parametrize("url", list(WARM_QUERIES))
+def test_the_warm_pages_cost_what_they_cost(ws, caf, client, url):
+    ws.workspace.framework = caf
+    ws.workspace.save()
+    client.force_login(ws.dino)
+    grow(ws, caf, 3, "w")
+    path = url.format(pk=ws.workspace.pk)
+    client.get(path)
+    assert _queries(client, path) == WARM_QUERIES[url]

@@ -23,6 +23,11 @@ urlpatterns = [
         views.mentoring_session_form,
         name="mentoring_session_new",
     ),
+    path(
+        "workspaces/<int:pk>/mentoring/<int:item>/meetings/<int:session>/edit/",
+        views.mentoring_session_form,
+        name="mentoring_session_edit",
+    ),
     path("workspaces/<int:pk>/transfers/new/", views.transfer_form, name="transfer_new"),
     path(
         "workspaces/<int:pk>/transfers/<int:item>/edit/",
@@ -30,5 +35,10 @@ urlpatterns = [
         name="transfer_edit",
     ),
     path("workspaces/twinnings/new/<str:code>/", views.twinning_new, name="twinning_new"),
+    path(
+        "workspaces/twinnings/new/<str:code>/partners/",
+        views.twinning_partners,
+        name="twinning_partners",
+    ),
     path("workspaces/<int:pk>/twinning/edit/", views.twinning_edit, name="twinning_edit"),
 ]

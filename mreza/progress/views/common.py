@@ -3,6 +3,8 @@
 import functools
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -51,3 +53,34 @@ def render_workspace(request, template, workspace, tab, context=None, status=200
         "may_contribute": may(user, Perm.CONTRIBUTE, workspace),
     }
     return render(request, template, {**flags, **(context or {})}, status=status)
+
+
+FAR_PAGE = 1_000_000
+
+
+def counted_page(queryset, per_page, number):
+    """The page `number` of `queryset`, as Paginator.get_page gives it (a page past the end: the
+    last one; not a number: the first), with the count in the same query as the rows (a window
+    over them) instead of a COUNT of its own."""
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    # a page number past any list (a junk ?page=999…) is not sent to the database as an offset
+    rows = list(_page_rows(queryset, per_page, number)) if number <= FAR_PAGE else []
+    if rows:
+        total = rows[0].counted_total
+    else:
+        total = queryset.count() if number > 1 else 0
+        last = max((total + per_page - 1) // per_page, 1)
+        if number > last:
+            number = last
+            rows = list(_page_rows(queryset, per_page, number))
+    paginator = Paginator(queryset, per_page)
+    paginator.__dict__["count"] = total  # known already: Paginator.count is a cached property
+    return Page(rows, number, paginator)
+
+
+def _page_rows(queryset, per_page, number):
+    start = (number - 1) * per_page
+    return queryset.annotate(counted_total=Window(Count("pk")))[start : start + per_page]

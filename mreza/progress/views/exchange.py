@@ -9,9 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from mreza.core.access import Perm, get_or_deny, managed_municipalities, may, workspace_member_ids
 from mreza.core.conflicts import CONFLICT, stale_form
+from mreza.core.templatetags.mreza import script
 from mreza.core.versioning import EditConflict
 from mreza.progress.forms.exchange import (
     MentoringPairForm,
@@ -22,8 +24,10 @@ from mreza.progress.forms.exchange import (
     TwinningForm,
     VisitForm,
 )
+from mreza.progress.forms.partners import partner_search
 from mreza.progress.models import (
     MentoringPair,
+    MentoringSession,
     StaffExchange,
     TransferredPractice,
     TwinningAgreement,
@@ -162,20 +166,34 @@ def mentoring_form(request, workspace, item=None):
 
 
 @workspace_view(Perm.CONTRIBUTE)
-def mentoring_session_form(request, workspace, item):
+def mentoring_session_form(request, workspace, item, session=None):
+    """A new or an edited meeting of a mentoring pair; a stale edit gets the form again with the
+    user's text and status 409."""
     pair = get_object_or_404(workspace.mentoring_pairs, pk=item)
-    form = MentoringSessionForm(request.POST or None, pair=pair)
+    row = get_object_or_404(pair.sessions, pk=session) if session else MentoringSession(pair=pair)
+    form = MentoringSessionForm(request.POST or None, instance=row, pair=pair)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.add_mentoring_session(pair, form.instance)
-        messages.success(request, _("Saved."))
-        return _back(workspace, f"pair-{pair.pk}")
+        try:
+            services.save_mentoring_session(pair, form.instance, form.started_from())
+        except EditConflict:
+            current = MentoringSession.objects.get(pk=row.pk)
+            form = stale_form(
+                request,
+                lambda data: MentoringSessionForm(data, instance=current, pair=pair),
+                current,
+            )
+            status = CONFLICT
+        else:
+            messages.success(request, _("Saved."))
+            return _back(workspace, f"pair-{pair.pk}")
     context = {
         "form": form,
-        "heading": _("Record a mentoring meeting"),
+        "heading": _("Edit the mentoring meeting") if session else _("Record a mentoring meeting"),
         "intro": f"{pair.mentor_name} → {pair.mentee_name}: {pair.topic}",
-        "section": "mentoring",
+        "section": f"pair-{pair.pk}",
     }
-    return render_workspace(request, FORM_TEMPLATE, workspace, "exchange", context)
+    return render_workspace(request, FORM_TEMPLATE, workspace, "exchange", context, status=status)
 
 
 @workspace_view(Perm.CONTRIBUTE)
@@ -201,26 +219,70 @@ def transfer_form(request, workspace, item=None):
     )
 
 
-@login_required
-def twinning_new(request, code):
-    """A new twinning of the municipality with this registry code, with its agreement."""
-    municipality = get_or_deny(
+def _twinning_of(request, code):
+    return get_or_deny(
         request.user,
         Perm.CREATE_TWINNING,
         Municipality.objects.select_related("country"),
         code=code,
     )
-    form = TwinningForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        workspace = services.create_twinning(
-            municipality, request.user, form.agreement_values(), **form.twinning_values()
-        )
-        messages.success(request, _("The twinning is recorded."))
-        return redirect("progress:exchange", pk=workspace.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def twinning_new(request, code):
+    """A new twinning of the municipality with this registry code, with its agreement; the
+    partner may come prefilled (`?partner=<code>`, the link on the partner's profile)."""
+    municipality = _twinning_of(request, code)
+    if request.method == "POST":
+        form = TwinningForm(request.POST, municipality=municipality)
+        if form.is_valid():
+            workspace = services.create_twinning(
+                municipality, request.user, form.agreement_values(), **form.twinning_values()
+            )
+            messages.success(request, _("The twinning is recorded."))
+            return redirect("progress:exchange", pk=workspace.pk)
+        results = form.partner_results()
+    else:
+        form, results = _prefilled_twinning_form(municipality, request.GET.get("partner", ""))
     return render(
         request,
         "progress/exchange/twinning_new.html",
-        {"form": form, "municipality": municipality},
+        {"form": form, "municipality": municipality, **results},
+    )
+
+
+def _prefilled_twinning_form(municipality, code):
+    """The empty form, with the partner of `?partner=` chosen when it is another current
+    municipality of the registry."""
+    partner = (
+        Municipality.objects.current()
+        .exclude(pk=municipality.pk)
+        .select_related("country")
+        .filter(code=code)
+        .first()
+        if code
+        else None
+    )
+    if partner is None:
+        return TwinningForm(municipality=municipality), {}
+    form = TwinningForm(
+        municipality=municipality,
+        initial={"partner": script(partner.name), "partner_pick": partner.code},
+    )
+    return form, {"results": [partner], "picked": partner.code}
+
+
+@login_required
+@require_http_methods(["GET"])
+def twinning_partners(request, code):
+    """The htmx fragment under the partner field: up to 20 registry municipalities matching what
+    was typed, as radio buttons of the form."""
+    municipality = _twinning_of(request, code)
+    return render(
+        request,
+        "progress/exchange/_partner_results.html",
+        partner_search(municipality, request.GET.get("partner", "")[:200]),
     )
 
 

@@ -8,7 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from mreza.progress.forms.discussion import NotificationSettingsForm
+from mreza.progress.models import NotificationSettings
 from mreza.progress.services import notifications as services
+
+Mode = NotificationSettings.Mode
 
 
 @login_required
@@ -34,11 +37,18 @@ def notification_settings(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """The link in every e-mail: no more e-mails, without signing in; the page confirms it."""
-    choice = services.unsubscribe(token)
+    """The link in every e-mail, without signing in. A GET only asks: mail scanners and link
+    previews open links, and must not unsubscribe anybody. A POST — the page's button, or a mail
+    client's one-click `List-Unsubscribe=One-Click` — unsubscribes."""
+    if request.method == "POST":
+        choice = services.unsubscribe(token)
+        state = "done"
+    else:
+        choice = services.settings_by_token(token)
+        state = "already" if choice is not None and choice.mode == Mode.NONE else "ask"
     return render(
         request,
         "progress/notifications/unsubscribe.html",
-        {"done": choice is not None},
+        {"state": state if choice is not None else "invalid"},
         status=200 if choice is not None else 404,
     )

@@ -80,8 +80,12 @@ class Figures:
         return sum(shares) / len(shares) if shares else None
 
 
-def figures(workspace_ids, today=None, now=None):
-    """{workspace id: Figures} for the given workspaces, in seven queries however many."""
+def figures(workspace_ids, today=None, now=None, *, members=None, attendance=True):
+    """{workspace id: Figures} for the given workspaces, in six queries however many.
+
+    A page that has the members already passes them (`members`: every member of the workspaces,
+    also those that left); one that shows no attendance rates says `attendance=False`: two
+    queries fewer (the workspace home)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     ids = list(workspace_ids)
@@ -116,21 +120,27 @@ def figures(workspace_ids, today=None, now=None):
         one = result[row["workspace_id"]]
         one.meetings_planned, one.meetings_due = row["total"], row["due"]
         one.meetings_held = row["held"]
-    attended = {
-        row["member_id"]: row["n"]
-        for row in Attendance.objects.filter(
-            meeting__workspace_id__in=ids,
-            meeting__status=Meeting.Status.HELD,
-            status=Attendance.Status.PRESENT,
-        )
-        .values("member_id")
-        .annotate(n=Count("meeting_id", distinct=True))
-        .order_by()
-    }
-    for member in Member.objects.filter(workspace_id__in=ids).select_related("municipality"):
+    attended = (
+        {
+            row["member_id"]: row["n"]
+            for row in Attendance.objects.filter(
+                meeting__workspace_id__in=ids,
+                meeting__status=Meeting.Status.HELD,
+                status=Attendance.Status.PRESENT,
+            )
+            .values("member_id")
+            .annotate(n=Count("meeting_id", distinct=True))
+            .order_by()
+        }
+        if attendance
+        else {}
+    )
+    if members is None:
+        members = Member.objects.filter(workspace_id__in=ids).select_related("municipality")
+    for member in members:
         one = result[member.workspace_id]
         n = attended.get(member.pk, 0)
-        rate = n / one.meetings_held if one.meetings_held else None
+        rate = n / one.meetings_held if attendance and one.meetings_held else None
         one.members.append((member, n, rate))
     _indicator_figures(ids, result)
     return result
@@ -184,7 +194,12 @@ def figure_charts(one):
         title=_("Indicators toward their targets"),
         desc=_("How far each indicator has come from its baseline to its target."),
     )
-    plan = charts.share_bars_svg(
+    return {"attendance_svg": attendance, "indicators_svg": indicators, "plan_svg": plan_chart(one)}
+
+
+def plan_chart(one):
+    """The SVG bars of activities done and meetings held (the workspace home shows only this)."""
+    return charts.share_bars_svg(
         [
             (_("Activities done"), one.done_share, percent(one.done_share)),
             (_("Meetings held of those due"), one.held_share, percent(one.held_share)),
@@ -193,7 +208,6 @@ def figure_charts(one):
         desc=_("Share of the activities done and of the meetings due that were held."),
         late=[one.overdue > 0, False],
     )
-    return {"attendance_svg": attendance, "indicators_svg": indicators, "plan_svg": plan}
 
 
 @workspace_view(Perm.VIEW_PLAN)

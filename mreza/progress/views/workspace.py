@@ -1,29 +1,34 @@
 """A workspace's home (members, theme, baseline, phases; what is next, late and owed), its settings,
 members' contact people and phases, its history, and "my networks" across all of them."""
 
+from collections import namedtuple
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mreza.assessment.models import Consensus, LearningProfile, Subcriterion
+from mreza.assessment.models import Consensus, LearningProfile
 from mreza.core.access import (
     Perm,
     managed_municipalities,
     may,
     organisations_coordinated_by,
     require,
+    roles_of,
     workspace_history,
     workspaces_visible_to,
 )
 from mreza.core.conflicts import conflict_response, stale_form
+from mreza.core.templatetags.mreza import script
 from mreza.core.versioning import EditConflict
 from mreza.networks.models import NetworkMembership, Partnership, Response
-from mreza.progress import charts
+from mreza.progress import caching, charts
 from mreza.progress.forms.workspace import (
     ContactForm,
     NewNetworkForm,
@@ -40,13 +45,14 @@ from mreza.progress.models import (
     WorkspaceMember,
 )
 from mreza.progress.services import workspace_edit
-from mreza.progress.views.common import render_workspace, workspace_view
+from mreza.progress.services.plan import owed_by
+from mreza.progress.views.common import counted_page, render_workspace, workspace_view
 from mreza.progress.views.progress import (
     OPEN,
     area_name,
     chart_date,
-    figure_charts,
     figures,
+    plan_chart,
 )
 from mreza.registry.models import Municipality, Organisation
 
@@ -66,44 +72,45 @@ def page_flags(request, workspace, tab):
     }
 
 
-def _owed_by(user):
-    """Activities a user owes: assigned to them, or to their municipality with nobody named."""
-    return Q(responsible_person_id=user.pk) | Q(
-        responsible_person__isnull=True, responsible_member__municipality__roles__user_id=user.pk
-    )
+# what the pages show of a member, a member's municipality and contact person
+MEMBER_FIELDS = ("workspace_id", "municipality", "foreign_name", "foreign_country", "role")
+MEMBER_FIELDS += ("foreign_contact", "contact_person", "left_on", "municipality__code")
+MEMBER_FIELDS += ("municipality__name", "contact_person__full_name", "contact_person__email")
+# a member named by another row (an activity's responsible member, a meeting's host), as a name
+NAMED = ("municipality", "municipality__name", "foreign_name")
 
 
-def _subcriteria(pairs):
-    """{(framework id, code): Subcriterion} for the given (framework id, area code) pairs."""
-    wanted = Q(pk__in=[])
-    for framework_id, code in set(pairs):
-        if framework_id and code:
-            wanted |= Q(framework_id=framework_id, code=code)
-    return {(s.framework_id, s.code): s for s in Subcriterion.objects.filter(wanted)}
+def _named(relation):
+    return (relation, *(f"{relation}__{name}" for name in NAMED))
 
 
 def _baseline(workspace, members):
     """{municipality id: (score, assessment period end)}: each member's consensus score in the
-    workspace's area from its newest self-assessment whose learning profile it shares."""
+    workspace's area from its newest self-assessment whose learning profile it shares (cached:
+    it changes with assessments and members, not with the plan)."""
     if not workspace.framework_id or not workspace.area:
         return {}
     ids = [m.municipality_id for m in members if m.municipality_id]
-    rows = (
-        Consensus.objects.filter(
-            assessment__municipality_id__in=ids,
-            assessment__framework_id=workspace.framework_id,
-            assessment__profile__sharing__in=SHARED,
-            subcriterion__code=workspace.area,
-            score__isnull=False,
+
+    def build():
+        rows = (
+            Consensus.objects.filter(
+                assessment__municipality_id__in=ids,
+                assessment__framework_id=workspace.framework_id,
+                assessment__profile__sharing__in=SHARED,
+                subcriterion__code=workspace.area,
+                score__isnull=False,
+            )
+            .order_by("assessment__period_end", "assessment_id")
+            .values_list("assessment__municipality_id", "score", "assessment__period_end")
         )
-        .order_by("assessment__period_end", "assessment_id")
-        .values_list("assessment__municipality_id", "score", "assessment__period_end")
-    )
-    return {municipality: (score, period) for municipality, score, period in rows}
+        return {municipality: (score, period) for municipality, score, period in rows}
+
+    return caching.baseline(workspace, build)
 
 
-def _upcoming_meetings(user, workspace_ids, now):
-    return (
+def _upcoming_meetings(user, workspace_ids, now, with_host=False):
+    meetings = (
         Meeting.objects.filter(
             workspace_id__in=workspace_ids, status=Meeting.Status.SCHEDULED, starts_at__gte=now
         )
@@ -112,9 +119,30 @@ def _upcoming_meetings(user, workspace_ids, now):
                 Registration.objects.filter(meeting_id=OuterRef("pk"), user_id=user.pk)
             )
         )
-        .select_related("host__municipality")
         .order_by("starts_at", "id")
     )
+    if with_host:
+        fields = ("workspace_id", "title", "starts_at", *_named("host"))
+        return meetings.select_related("host__municipality").only(*fields)
+    return meetings.only("workspace_id", "title", "starts_at")
+
+
+PhaseRow = namedtuple("PhaseRow", "name starts_on ends_on")
+
+
+def _phases(workspace, today):
+    """([PhaseRow], time line SVG) of the workspace (cached: they change with the phases)."""
+
+    def build():
+        rows = [
+            PhaseRow(*row)
+            for row in workspace.phases.order_by("starts_on", "order", "id").values_list(
+                "name", "starts_on", "ends_on"
+            )
+        ]
+        return rows, _timeline(workspace, rows, today)
+
+    return caching.phases(workspace, today, build)
 
 
 def _timeline(workspace, phases, today):
@@ -142,28 +170,41 @@ def _timeline(workspace, phases, today):
 def home(request, workspace):
     user, today, now = request.user, timezone.localdate(), timezone.now()
     members = list(
-        workspace.members.select_related("municipality", "contact_person").order_by("left_on", "id")
+        workspace.members.select_related("municipality", "contact_person")
+        .only(*MEMBER_FIELDS)
+        .order_by("left_on", "id")
     )
     baseline = _baseline(workspace, members)
     rows = [(m, baseline.get(m.municipality_id)) for m in members]
-    phases = list(workspace.phases.order_by("starts_on", "order", "id"))
+    phases, timeline_svg = _phases(workspace, today)
     current_phase = next((p for p in phases if p.starts_on <= today <= p.ends_on), None)
-    activities = Activity.objects.filter(workspace=workspace, status__in=OPEN).select_related(
-        "responsible_member__municipality", "responsible_person"
+    activities = Activity.objects.filter(workspace=workspace, status__in=OPEN)
+    late = list(
+        activities.filter(due_on__lt=today)
+        .select_related("responsible_member__municipality")
+        .only("title", "due_on", *_named("responsible_member"))
+        .order_by("due_on", "id")[:10]
     )
-    late = list(activities.filter(due_on__lt=today).order_by("due_on", "id")[:10])
-    next_activities = list(activities.filter(due_on__gte=today).order_by("due_on", "id")[:5])
-    owed = list(activities.filter(_owed_by(user)).distinct().order_by("due_on", "id")[:10])
-    meetings = list(_upcoming_meetings(user, [workspace.pk], now)[:3])
-    one = figures([workspace.pk], today, now)[workspace.pk]
-    subcriteria = _subcriteria([(workspace.framework_id, workspace.area)])
+    next_activities = list(
+        activities.filter(due_on__gte=today).only("title", "due_on").order_by("due_on", "id")[:5]
+    )
+    owed = list(
+        owed_by(user)
+        .filter(workspace=workspace)
+        .order_by("due_on", "id")
+        .only("pk", "title", "due_on")[:10]
+    )
+    meetings = list(_upcoming_meetings(user, [workspace.pk], now, with_host=True)[:3])
+    # the members are in hand, and the home shows no attendance rates
+    one = figures([workspace.pk], today, now, members=members, attendance=False)[workspace.pk]
+    subcriteria = caching.subcriteria([(workspace.framework_id, workspace.area)])
     context = {
         "members": rows,
         "has_baseline": bool(baseline),
         "theme": area_name(workspace, subcriteria) if workspace.area else "",
         "phases": phases,
         "current_phase": current_phase,
-        "timeline_svg": _timeline(workspace, phases, today),
+        "timeline_svg": timeline_svg,
         "late": late,
         "next_activities": next_activities,
         "owed": owed,
@@ -171,9 +212,58 @@ def home(request, workspace):
         "to_register": [m for m in meetings if not m.registered],
         "figures": one,
         "today": today,
-        **figure_charts(one),
+        "plan_svg": plan_chart(one),
     }
     return render_workspace(request, "progress/workspace/home.html", workspace, "home", context)
+
+
+@dataclass(frozen=True)
+class MemberName:
+    """A current member as "my networks" lists it: a plain value, not a model instance (a page
+    lists up to twenty workspaces of a dozen members each)."""
+
+    municipality_id: int | None
+    name: str
+    role: str
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def role_label(self):
+        return WorkspaceMember.Role(self.role).label
+
+
+def _member_names(workspace_ids):
+    """{workspace id: [MemberName]} of the current members, in one query."""
+    names: dict[int, list[MemberName]] = {}
+    fields = ("workspace_id", "municipality_id", "municipality__name", "foreign_name", "role")
+    for workspace_id, municipality_id, name, foreign_name, role in (
+        WorkspaceMember.objects.filter(workspace_id__in=workspace_ids, left_on__isnull=True)
+        .order_by("workspace_id", "id")
+        .values_list(*fields)
+    ):
+        member = MemberName(municipality_id, name or foreign_name, role)
+        names.setdefault(workspace_id, []).append(member)
+    return names
+
+
+def _invitations_waiting(managed):
+    """How many invitations of step 2 wait for an answer from the user's municipalities (one
+    query)."""
+    if not managed:
+        return 0
+    memberships = NetworkMembership.objects.filter(
+        municipality_id__in=managed,
+        status=Response.INVITED,
+        network__confirmed_at__isnull=True,
+    ).values_list("pk")
+    partnerships = Partnership.objects.filter(
+        Q(learner_id__in=managed, learner_status=Response.INVITED)
+        | Q(mentor_id__in=managed, mentor_status=Response.INVITED),
+        confirmed_at__isnull=True,
+    ).values_list("pk")
+    return memberships.union(partnerships, all=True).count()
 
 
 @login_required
@@ -181,43 +271,39 @@ def mine(request):
     """Every network, partnership and twinning of the user's municipalities or that they run,
     with what they owe to each: their open and overdue activities, meetings to register for."""
     user, today, now = request.user, timezone.localdate(), timezone.now()
-    workspaces = workspaces_visible_to(
-        user, Workspace.objects.select_related("organisation", "coordinator")
-    ).order_by("-starts_on", "title", "id")
-    members = Prefetch(
-        "members",
-        queryset=WorkspaceMember.objects.filter(left_on__isnull=True)
-        .select_related("municipality")
-        .order_by("id"),
+    workspaces = (
+        workspaces_visible_to(user, Workspace.objects.select_related("organisation"))
+        .only("kind", "title", "area", "framework", "starts_on", "organisation__name")
+        .order_by("-starts_on", "title", "id")
     )
-    page = Paginator(workspaces.prefetch_related(members), MY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    mine_ids = set(user.municipal_roles.values_list("municipality_id", flat=True))
-    items = list(page.object_list)
+    page = counted_page(workspaces, MY_PAGE_SIZE, request.GET.get("page"))
+    items = page.object_list
     ids = [w.pk for w in items]
+    members = _member_names(ids)
+    mine_ids = set(roles_of(user).municipal)
     owed, meetings = {}, {}
     for activity in (
-        Activity.objects.filter(workspace_id__in=ids, status__in=OPEN)
-        .filter(_owed_by(user))
-        .distinct()
-        .select_related("responsible_member__municipality")
+        owed_by(user)
+        .filter(workspace_id__in=ids)
+        .only("pk", "workspace_id", "title", "due_on")
         .order_by("due_on", "id")
     ):
         owed.setdefault(activity.workspace_id, []).append(activity)
     for meeting in _upcoming_meetings(user, ids, now):
         meetings.setdefault(meeting.workspace_id, []).append(meeting)
-    subcriteria = _subcriteria([(w.framework_id, w.area) for w in items])
+    subcriteria = caching.subcriteria([(w.framework_id, w.area) for w in items])
     rows = []
     for w in items:
         theirs = owed.get(w.pk, [])
         upcoming = meetings.get(w.pk, [])
+        listed = members.get(w.pk, [])
         rows.append(
             {
                 "workspace": w,
                 "theme": area_name(w, subcriteria) if w.area else "",
-                "members": list(w.members.all()),
-                "ours": [m for m in w.members.all() if m.municipality_id in mine_ids],
+                # one string, not a template loop: a page lists a dozen names per workspace
+                "members": ", ".join(script(m.name) for m in listed),
+                "ours": [m for m in listed if m.municipality_id in mine_ids],
                 "owed": theirs[:SHOWN_PER_WORKSPACE],
                 "owed_count": len(theirs),
                 "overdue_count": sum(1 for a in theirs if a.due_on < today),
@@ -225,26 +311,11 @@ def mine(request):
                 "to_register": [m for m in upcoming if not m.registered][:3],
             }
         )
-    # invitations of step 2 still waiting for an answer from the user's municipalities
     managed = managed_municipalities(user)
-    waiting = (
-        NetworkMembership.objects.filter(
-            municipality_id__in=managed,
-            status=Response.INVITED,
-            network__confirmed_at__isnull=True,
-        ).count()
-        + Partnership.objects.filter(
-            Q(learner_id__in=managed, learner_status=Response.INVITED)
-            | Q(mentor_id__in=managed, mentor_status=Response.INVITED),
-            confirmed_at__isnull=True,
-        ).count()
-        if managed
-        else 0
-    )
     # where the user may start a twinning (their municipalities' coordinator or management)
     twinning_from = [
         m
-        for m in Municipality.objects.filter(pk__in=managed).order_by("name")
+        for m in Municipality.objects.filter(pk__in=managed).only("code", "name").order_by("name")
         if may(user, Perm.CREATE_TWINNING, m)
     ]
     return render(
@@ -255,7 +326,7 @@ def mine(request):
             "page": page,
             "today": today,
             "twinning_from": twinning_from,
-            "invitations_waiting": waiting,
+            "invitations_waiting": _invitations_waiting(managed),
         },
     )
 
