@@ -25,6 +25,8 @@ def _empty_cache():
 
 
 def url(survey, **query):
+    # the messages checked below are the English ones (the survey offers en besides sr and bs)
+    query.setdefault("lang", "en")
     base = f"/s/{survey.public_token}/"
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 

@@ -200,7 +200,7 @@ def test_the_link_follows_the_new_version(client, survey, wave, world):
     token = survey.public_token
     newer = builder.new_version(survey, world.alice)
     assert newer.public_token == token
-    response = client.get(f"/s/{token}/")
+    response = client.get(f"/s/{token}/?lang=en")
     assert response.status_code == 200
     assert "This survey is not open for answers now." in response.content.decode()
 
