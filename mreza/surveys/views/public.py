@@ -7,18 +7,22 @@ visitors' browsers post answers under their own addresses, round the per-address
 the CSRF cookie and the Origin check stop that.
 """
 
+import hashlib
+import json
 import logging
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -85,11 +89,37 @@ def _with_lang(url, language, **more):
 # ---------------------------------------------------------------- the public link
 
 
+# The blank questions of a survey in one language are the same for every respondent and the
+# costliest part of the page (every option of every item); they are rendered once and kept, under a
+# key made of everything they show, so an edited item or a new translation is a new key.
+BLANK_QUESTIONS_SECONDS = 3600
+
+
+def _blank_questions_html(items, specs, language):
+    fields = ("pk", "position", "kind", "code", "text", "help_text", "options", "rows")
+    fields += ("required", "scale_min", "scale_max", "scale_labels", "number_min", "number_max")
+    shown = [[getattr(i, f) for f in (*fields, "show_if")] for i in items]
+    digest = hashlib.sha256(json.dumps(shown, default=str, sort_keys=True).encode()).hexdigest()
+    key = f"surveys:blank-questions:{language}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "surveys/_public_questions.html", {"questions": questions(items, specs, language)}
+        )
+        cache.set(key, html, BLANK_QUESTIONS_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped when rendered)
+
+
 def _form_page(request, survey, wave, language, device, *, data=None, errors=None, **extra):
     items = services.items_of(survey)
+    specs = services.specs_of(items)
+    if data is None and not errors:
+        shown = {"questions_html": _blank_questions_html(items, specs, language)}
+    else:
+        shown = {"questions": questions(items, specs, language, data, errors)}
     context = {
         "wave": wave,
-        "questions": questions(items, services.specs_of(items), language, data, errors),
+        **shown,
         "form_token": services.issue_form_token(wave, device),
         "introduction": localized(survey.introduction, language),
         "action": _with_lang(request.path, language),
