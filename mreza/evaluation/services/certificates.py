@@ -150,7 +150,7 @@ def issue_certificates(evaluation: Evaluation, user: Any) -> list[Certificate]:
     try:
         with transaction.atomic():
             locked = (
-                Evaluation.objects.select_for_update()
+                Evaluation.objects.select_for_update(of=("self",))
                 .select_related("workspace__framework")
                 .get(pk=evaluation.pk)
             )
