@@ -597,8 +597,10 @@ def _survey_rule(user, perm, survey):
         return roles.in_municipality(municipality_id, *MANAGING_ROLES)
     if roles.in_municipality(municipality_id):
         return True
-    return perm == Perm.VIEW and survey.workspace_id is not None and _runs_workspace(
-        roles, user, survey.workspace
+    return (
+        perm == Perm.VIEW
+        and survey.workspace_id is not None
+        and _runs_workspace(roles, user, survey.workspace)
     )
 
 
@@ -659,8 +661,7 @@ def _member_evaluation_rule(user, perm, part):
         roles = roles_of(user)
         municipality_id = part.member.municipality_id
         return (
-            municipality_id is not None
-            and roles.in_municipality(municipality_id, *MANAGING_ROLES)
+            municipality_id is not None and roles.in_municipality(municipality_id, *MANAGING_ROLES)
         ) or _runs_workspace(roles, user, evaluation.workspace)
     return _evaluation_rule(user, perm, evaluation)
 
@@ -690,8 +691,7 @@ EVALUATION_PATHS: "dict[type[Model], str]" = {
 def evaluations_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """The evaluations the user may open: published ones, and those of workspaces they may see."""
     return queryset.filter(
-        Q(is_published=True)
-        | Q(workspace__in=workspaces_visible_to(user, Workspace.objects.all()))
+        Q(is_published=True) | Q(workspace__in=workspaces_visible_to(user, Workspace.objects.all()))
     )
 
 

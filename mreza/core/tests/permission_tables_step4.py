@@ -8,6 +8,19 @@ certificate of A in it.
 
 from mreza.core.access import Perm
 
+# municipality A: who may start a survey for it (its coordinator and management)
+MUNICIPALITY_SURVEYS = """
+            manage_survey
+alice             Y
+bob               -
+charlie           -
+dana              -
+mara              Y
+nada              -
+admin             Y
+anonymous         -
+"""
+
 # A's survey: its people see it and type in paper questionnaires; its coordinator and management
 # run it and download the responses; dana sees it because she runs the workspace it measures
 SURVEY = """
@@ -76,6 +89,7 @@ anonymous    -           -
 WAVE_URL = "/surveys/{w.survey.pk}/waves/{w.wave.pk}"
 
 OBJECTS = {
+    "MUNICIPALITY_SURVEYS": lambda w: w.a,
     "SURVEY": lambda w: w.survey,
     "WAVE": lambda w: w.wave,
     "EVALUATION": lambda w: w.evaluation,
@@ -86,6 +100,9 @@ OBJECTS = {
 TABLES = {name: globals()[name] for name in OBJECTS}
 
 URLS = {
+    "MUNICIPALITY_SURVEYS": {
+        Perm.MANAGE_SURVEY: ("get", "/municipalities/{w.a.code}/surveys/new/", None)
+    },
     "SURVEY": {
         Perm.VIEW: ("get", "/surveys/{w.survey.pk}/results/", None),
         Perm.MANAGE_SURVEY: ("get", "/surveys/{w.survey.pk}/edit/", None),
@@ -106,9 +123,6 @@ URLS = {
         Perm.MANAGE_EVALUATION: None,  # revoke (tests/test_certificates_issue.py)
     },
 }
-
-# the municipality's own column: who may start a survey for A
-MUNICIPALITY_MANAGE_SURVEY = ("get", "/municipalities/{w.a.code}/surveys/new/", None)
 
 
 def build(world):

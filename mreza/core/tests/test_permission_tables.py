@@ -52,15 +52,15 @@ def table(text):
 # ------------------------------------------------------------------------------------ the tables
 
 MUNICIPALITY = """
-      view view_people change manage_people view_history invite_first_coordinator create_twinning manage_survey
-alice        Y      Y        Y        Y            Y                  -                     Y            Y
-bob          Y      Y        -        -            -                  -                     -            -
-charlie      Y      -        -        -            -                  -                     -            -
-dana         Y      Y        -        -            -                  -                     -            -
-mara         Y      Y        -        -            -                  -                     Y            Y
-nada         Y      -        -        -            -                  -                     -            -
-admin        Y      Y        Y        Y            Y                  -                     Y            Y
-anonymous    Y      -        -        -            -                  -                     -            -
+      view view_people change manage_people view_history invite_first_coordinator create_twinning
+alice        Y      Y        Y        Y            Y                  -                     Y
+bob          Y      Y        -        -            -                  -                     -
+charlie      Y      -        -        -            -                  -                     -
+dana         Y      Y        -        -            -                  -                     -
+mara         Y      Y        -        -            -                  -                     Y
+nada         Y      -        -        -            -                  -                     -
+admin        Y      Y        Y        Y            Y                  -                     Y
+anonymous    Y      -        -        -            -                  -                     -
 """
 
 # municipality B has a coordinator (nada) too; a municipality without one is in the last table
@@ -389,7 +389,6 @@ URLS = {
         Perm.VIEW_HISTORY: ("get", "/municipalities/{w.a.code}/history/", None),
         Perm.INVITE_FIRST_COORDINATOR: ("get", "/networks/coordinators/{w.a.code}/invite/", None),
         Perm.CREATE_TWINNING: ("get", "/workspaces/twinnings/new/{w.a.code}/", None),
-        Perm.MANAGE_SURVEY: step4.MUNICIPALITY_MANAGE_SURVEY,
     },
     "ORGANISATION": {
         Perm.VIEW: None,  # organisations have no public page; their people are behind VIEW_PEOPLE
