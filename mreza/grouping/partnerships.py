@@ -21,21 +21,28 @@ c, and scan all (l, a, m) for positive reduced profit w - c_m - u_l - v_la.
 When none is left, (u, v, c) is dual feasible for the full problem and its
 objective equals the primal: a proof of optimality, returned as the bound.
 Beyond EXHAUSTIVE_PAIRS candidate pairs the scan is skipped (bound None).
+
+Every stage reads the clock (`deadline`): the candidate lists area by area, the
+restricted solve (by regions above `assignment.LAP_UNITS` units, since one LAPJVsp
+call cannot be interrupted), the price fixed point and the scan. At the deadline
+the best assignment so far is returned. A complete scan gives a valid bound even
+when columns are left: raising each v_la by its largest positive reduced profit
+makes the dual feasible, so the bound is the dual value plus that sum.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeAlias
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 from scipy.spatial import cKDTree
 
 from .aliases import FloatArray, IntArray
+from .assignment import LAP_UNITS, assign, assign_by_regions, greedy, lap_seconds
 from .geo import EARTH_RADIUS_KM, UNIT_KM
 from .problem import Problem
 
@@ -45,6 +52,9 @@ Edges: TypeAlias = tuple[IntArray, IntArray, IntArray, FloatArray]
 RowPrices: TypeAlias = Callable[[IntArray], FloatArray]
 # (learner, mentor, area) index triples
 Triples: TypeAlias = list[tuple[int, int, int]]
+# seconds, monotonic (tests pass a counting clock)
+Clock: TypeAlias = Callable[[], float]
+Expired: TypeAlias = Callable[[], bool]
 
 EXHAUSTIVE_PAIRS = 150_000_000
 CHUNK = 1_500_000
@@ -53,22 +63,40 @@ TOL = 1e-9
 DSCALE = 2 * EARTH_RADIUS_KM / UNIT_KM
 
 
+@dataclass
+class PartnershipStats:
+    """What a run of `solve_partnerships` did."""
+
+    iterations: int = 0  # restricted solves (column generation rounds)
+    columns: int = 0  # columns in the last restricted problem
+    method: str = ""  # "assignment", "regions", "lp" or "greedy" (the last restricted solve)
+    stopped: bool = False  # the deadline had passed when it returned
+    proven: bool = False  # the pricing scan found no column left: optimal
+    gap: float | None = None  # bound - objective (None: no bound)
+
+
+def _expired(clock: Clock, deadline: float) -> Expired:
+    return lambda: clock() >= deadline
+
+
 def _dist_rows(A: FloatArray, B: FloatArray) -> FloatArray:
     chord2 = np.clip(2.0 - 2.0 * np.einsum("ij,ikj->ik", A, B), 0.0, 4.0)
     d: FloatArray = DSCALE * np.arcsin(np.sqrt(chord2) / 2)
     return d
 
 
-def _initial(problem: Problem, k_near: int, keep: int) -> Edges:
+def _initial(problem: Problem, k_near: int, keep: int, expired: Expired) -> Edges:
     """Candidate columns: per (l, a) the k_near nearest and the 8 strongest mentors;
-    then the best `keep` per unit (learner if P == 1, else (l, a))."""
-    na = len(problem.areas)
+    then the best `keep` per unit (learner if P == 1, else (l, a)). The areas not reached
+    when `expired()` get none."""
     mdw = problem.params.mentor_distance_weight
     needs, strs = problem.area_slices("need"), problem.area_slices("strength")
     out: tuple[list[IntArray], list[IntArray], list[IntArray], list[FloatArray]] = ([], [], [], [])
     for a, ((L, nL), (M, sM)) in enumerate(zip(needs, strs, strict=True)):
         if len(L) == 0 or len(M) == 0:
             continue
+        if expired():
+            break
         kq = min(k_near, len(M))
         _, nb = cKDTree(problem.xyz[M]).query(problem.xyz[L], k=kq)
         nb = np.asarray(nb).reshape(len(L), kq)
@@ -80,6 +108,10 @@ def _initial(problem: Problem, k_near: int, keep: int) -> Edges:
         cm = M[cand]
         W = nL[:, None] * sM[cand] - mdw * _dist_rows(problem.xyz[L], problem.xyz[cm])
         W[dup | (cm == L[:, None])] = -np.inf
+        if W.shape[1] > keep:  # a unit's best `keep` are among the best `keep` of each area
+            top = np.argpartition(-W, keep - 1, axis=1)[:, :keep]
+            cm = np.take_along_axis(cm, top, axis=1)
+            W = np.take_along_axis(W, top, axis=1)
         r, k = np.nonzero(W > 0)
         out[0].append(L[r])
         out[1].append(np.full(len(r), a, dtype=np.int64))
@@ -90,12 +122,24 @@ def _initial(problem: Problem, k_near: int, keep: int) -> Edges:
         return e, e, e, np.zeros(0)
     el, ea, em = np.concatenate(out[0]), np.concatenate(out[1]), np.concatenate(out[2])
     ew = np.concatenate(out[3])
-    unit = el if problem.params.max_partnerships_per_learner == 1 else el * na + ea
-    order = np.lexsort((em, -ew, unit))
-    unit = unit[order]
-    first = np.searchsorted(unit, unit, side="left")
-    sel = order[(np.arange(len(unit)) - first) < keep]
-    return el[sel], ea[sel], em[sel], ew[sel]
+    if problem.params.max_partnerships_per_learner != 1:  # units are (l, a): done above
+        return el, ea, em, ew
+    # the best `keep` per learner over its areas: a (learner, column) table; a lexsort of
+    # the 7 M columns of 100,000 municipalities took 7 s
+    order = np.argsort(el, kind="stable")  # sorted runs, one per area
+    ls = el[order]
+    pos = np.arange(len(ls)) - np.searchsorted(ls, ls, side="left")
+    width = int(pos.max(initial=-1)) + 1
+    if width > keep:
+        table = np.full((problem.n, width), -np.inf)
+        table[ls, pos] = ew[order]
+        at = np.full((problem.n, width), -1, dtype=np.int64)
+        at[ls, pos] = order
+        top = np.argpartition(-table, keep - 1, axis=1)[:, :keep]
+        sel = np.take_along_axis(at, top, axis=1).ravel()
+        sel = np.sort(sel[sel >= 0])
+        el, ea, em, ew = el[sel], ea[sel], em[sel], ew[sel]
+    return el, ea, em, ew
 
 
 def _price(
@@ -103,11 +147,15 @@ def _price(
     c: FloatArray,
     u: FloatArray,
     v_of: RowPrices,
-    have: set[tuple[int, int, int]],
+    have: IntArray,
+    expired: Expired,
     topn: int = 4,
-) -> Edges:
+) -> tuple[Edges, float] | None:
     """Exhaustive scan for columns with reduced profit w - c_m - u_l - v_la > TOL
-    (float32 filter with slack, exact float64 re-check); the best `topn` per (l, a)."""
+    (float32 filter with slack, exact float64 re-check): the best `topn` per (l, a) of those
+    not in `have` (sorted keys, `_keys`), and the sum over (l, a) of the largest reduced
+    profit (raising v_la by it makes the dual feasible for every column: the bound is the
+    dual value plus that sum). None when `expired()` stops the scan."""
     na = len(problem.areas)
     mdw = problem.params.mentor_distance_weight
     needs, strs = problem.area_slices("need"), problem.area_slices("strength")
@@ -122,6 +170,8 @@ def _price(
         step = max(1, CHUNK // len(M))
         XM = xyz32[M]
         for s in range(0, len(L), step):
+            if expired():
+                return None
             Lr, nr, cv = L[s : s + step], nL[s : s + step], cover[s : s + step]
             # cheap necessary condition: need * s_m - c_m > cover (distance >= 0)
             if not np.any(nr * float(sM.max()) > cv + TOL):
@@ -146,20 +196,27 @@ def _price(
             out[3].append(np.stack([w[ok], red[ok]], axis=1))
     if not out[0] or sum(len(x) for x in out[0]) == 0:
         e = np.zeros(0, dtype=np.int64)
-        return e, e, e, np.zeros(0)
+        return (e, e, e, np.zeros(0)), 0.0
     el, ea, em = np.concatenate(out[0]), np.concatenate(out[1]), np.concatenate(out[2])
     wr = np.concatenate(out[3])
-    fresh = np.asarray(
-        [(int(x), int(y), int(z)) not in have for x, y, z in zip(el, ea, em, strict=True)],
-        dtype=bool,
-    )
+    rows, at = np.unique(el * na + ea, return_inverse=True)
+    excess = float(_seg_max(at, wr[:, 1], len(rows)).sum())
+    k = _keys(problem, el, ea, em)
+    pos = np.searchsorted(have, k).clip(0, max(0, len(have) - 1))
+    fresh = have[pos] != k if len(have) else np.ones(len(k), dtype=bool)
     el, ea, em, wr = el[fresh], ea[fresh], em[fresh], wr[fresh]
     key = el * na + ea
     order = np.lexsort((em, -wr[:, 1], key))
     key = key[order]
     first = np.searchsorted(key, key, side="left")
     sel = order[(np.arange(len(key)) - first) < topn]
-    return el[sel], ea[sel], em[sel], wr[sel, 0]
+    return (el[sel], ea[sel], em[sel], wr[sel, 0]), excess
+
+
+def _keys(problem: Problem, el: IntArray, ea: IntArray, em: IntArray) -> IntArray:
+    """One int64 per (learner, area, mentor) column."""
+    key: IntArray = (el * len(problem.areas) + ea) * problem.n + em
+    return key
 
 
 def _seg_max(keys: IntArray, vals: FloatArray, size: int) -> FloatArray:
@@ -175,11 +232,13 @@ def _min_prices(
     em: IntArray,
     ew: FloatArray,
     x: FloatArray,
+    expired: Expired,
     iters: int = 5000,
 ) -> FloatArray:
     """Smallest mentor prices c >= 0 under which no learner envies an unused edge
     (least fixed point, Bellman-Ford style from c = 0): for every unused column
-    (l, a, m), c_m >= w - cover(l, a), where cover is what l gives up to take it."""
+    (l, a, m), c_m >= w - cover(l, a), where cover is what l gives up to take it.
+    Stopped early (by `iters` or `expired()`), c still gives a valid dual (`_duals`)."""
     n, na = problem.n, len(problem.areas)
     P, K = problem.params.max_partnerships_per_learner, problem.params.max_mentees_per_mentor
     on = x > 0.5
@@ -196,7 +255,9 @@ def _min_prices(
     off_full = cnt[off_l] >= P
     c = np.zeros(n)
     cur = np.zeros(n * na)
-    for _ in range(iters):
+    for it in range(iters):
+        if it % 50 == 49 and expired():
+            break
         r_on = on_w - c[on_m]
         cur[on_la] = r_on
         worst = np.full(n, np.inf)
@@ -212,8 +273,9 @@ def _min_prices(
 
 
 def _solve_lp(
-    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray
-) -> FloatArray:
+    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray, time_limit: float
+) -> FloatArray | None:
+    """The restricted LP (a vertex, so integral); None when HiGHS stops at `time_limit`."""
     n, na = problem.n, len(problem.areas)
     p = problem.params
     n_e = len(el)
@@ -250,51 +312,49 @@ def _solve_lp(
     h.setOptionValue("run_crossover", "on")
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
+    h.setOptionValue("time_limit", max(0.01, time_limit))
     h.passModel(lp)
     h.run()
-    return np.asarray(h.getSolution().col_value, dtype=np.float64)
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    x = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    if np.any(np.abs(x - np.round(x)) > 1e-6):  # pragma: no cover - TU: a vertex is integral
+        return None
+    return x
 
 
-def _solve_matching(
-    problem: Problem, el: IntArray, ea: IntArray, em: IntArray, ew: FloatArray
-) -> FloatArray | None:
-    """When learner capacities reduce to unit rows (P == 1, or P >= every learner's
-    number of needs) the problem is an assignment: units x mentor slots (+ a private
-    'no partner' slot per unit), solved by LAPJVsp. Returns x, or None if not applicable."""
+def _solve_restricted(
+    problem: Problem,
+    el: IntArray,
+    ea: IntArray,
+    em: IntArray,
+    ew: FloatArray,
+    deadline: float,
+    clock: Clock,
+) -> tuple[FloatArray, str, bool]:
+    """The problem over the present columns: (x, method, solved exactly). When learner
+    capacities reduce to unit rows (P == 1, or P >= every learner's number of needs) it is an
+    assignment (LAPJVsp, by regions above LAP_UNITS units); otherwise the LP (HiGHS), and
+    the greedy choice when the LP has no time."""
     p = problem.params
     na = len(problem.areas)
     P, K = p.max_partnerships_per_learner, p.max_mentees_per_mentor
+    unit = None
     if P == 1:
         unit = el
     elif int(np.bincount(problem.need_m, minlength=problem.n).max(initial=0)) <= P:
         unit = el * na + ea
-    else:
-        return None
-    if K * len(el) > 20_000_000:
-        return None
-    # parallel edges (same unit and mentor in two areas): keep the better one
-    order = np.lexsort((-ew, em, unit))
-    dup = np.zeros(len(order), dtype=bool)
-    dup[1:] = (unit[order][1:] == unit[order][:-1]) & (em[order][1:] == em[order][:-1])
-    cols = order[~dup]
-    units, urow = np.unique(unit[cols], return_inverse=True)
-    ments, mcol = np.unique(em[cols], return_inverse=True)
-    n_slots = K * len(ments)
-    big = float(ew.max()) + 1.0
-    rows = np.concatenate([np.repeat(urow, K), np.arange(len(units))])
-    cc = np.concatenate(
-        [(mcol[:, None] * K + np.arange(K)[None, :]).ravel(), n_slots + np.arange(len(units))]
-    )
-    data = np.concatenate([np.repeat(big - ew[cols], K), np.full(len(units), big)])
-    graph = coo_array((data, (rows, cc)), shape=(len(units), n_slots + len(units))).tocsr()
-    r, c = min_weight_full_bipartite_matching(graph)
-    real = c < n_slots
-    pick = {(int(units[i]), int(ments[j // K])) for i, j in zip(r[real], c[real], strict=True)}
-    x = np.zeros(len(el))
-    for k in cols.tolist():
-        if (int(unit[k]), int(em[k])) in pick:
-            x[k] = 1.0
-    return x
+    if unit is not None:
+        units = len(np.unique(unit))
+        # one call cannot be stopped: only when it fits in the time left with room to spare
+        if units <= LAP_UNITS and clock() + 2 * lap_seconds(units) < deadline:
+            return assign(unit, em, ew, np.full(problem.n, K)), "assignment", True
+        x, exact = assign_by_regions(unit, em, ew, el, problem.xyz, K, clock, deadline)
+        return x, "regions", exact
+    lp = _solve_lp(problem, el, ea, em, ew, deadline - clock())
+    if lp is not None:
+        return lp, "lp", True
+    return greedy(el, el * na + ea, em, ew, P, K), "greedy", False
 
 
 def _duals(
@@ -327,34 +387,52 @@ def _duals(
     return u, v_of, float(bound)
 
 
-def solve_partnerships(problem: Problem, deadline: float) -> tuple[Triples, float, float | None]:
-    """Return (sorted list of (learner, mentor, area) index triples, objective, bound or None)."""
+def solve_partnerships(
+    problem: Problem,
+    deadline: float,
+    clock: Clock = time.monotonic,
+    stats: PartnershipStats | None = None,
+) -> tuple[Triples, float, float | None]:
+    """Return (sorted list of (learner, mentor, area) index triples, objective, bound or None).
+
+    Every stage reads `clock` against `deadline`: at the deadline, column generation stops and
+    the best assignment so far is returned, with the bound of the last complete pricing scan
+    (None if there was none, or beyond EXHAUSTIVE_PAIRS). `stats` records what was done."""
+    st = PartnershipStats() if stats is None else stats
     p = problem.params
     if p.max_partnerships_per_learner == 0 or p.max_mentees_per_mentor == 0 or problem.n < 2:
+        st.gap = 0.0
         return [], 0.0, 0.0
+    expired = _expired(clock, deadline)
     needs, strs = problem.area_slices("need"), problem.area_slices("strength")
     pairs = sum(len(L) * len(M) for (L, _), (M, _) in zip(needs, strs, strict=True))
     exhaustive = pairs <= EXHAUSTIVE_PAIRS
     keep = 6 if p.max_partnerships_per_learner == 1 else 4
-    el, ea, em, ew = _initial(problem, 16, keep)
-    if len(el) == 0 and not exhaustive:
-        return [], 0.0, None
-    bound = None
-    x = np.zeros(0)
+    el, ea, em, ew = _initial(problem, 16, keep, expired)
+    bound: float | None = None
+    x = np.zeros(len(el))
     for _ in range(100):
-        if len(el):
-            matched = _solve_matching(problem, el, ea, em, ew)
-            x = _solve_lp(problem, el, ea, em, ew) if matched is None else matched
-            c = _min_prices(problem, el, ea, em, ew, x)
-        else:
-            c = np.zeros(problem.n)
-        u, v_of, dual = _duals(problem, el, ea, em, ew, c)
-        if not exhaustive or time.monotonic() > deadline:
+        if expired():  # keep the last solution (of fewer columns), or none at all
             break
-        have = set(zip(el.tolist(), ea.tolist(), em.tolist(), strict=True))
-        nl, na_, nm, nw = _price(problem, c, u, v_of, have)
+        if len(el):
+            x, st.method, exact = _solve_restricted(problem, el, ea, em, ew, deadline, clock)
+        else:
+            exact = True
+        st.iterations += 1
+        st.columns = len(el)
+        if not exhaustive or not exact or expired():
+            break
+        c = _min_prices(problem, el, ea, em, ew, x, expired) if len(el) else np.zeros(problem.n)
+        u, v_of, dual = _duals(problem, el, ea, em, ew, c)
+        have = np.sort(_keys(problem, el, ea, em))
+        priced = _price(problem, c, u, v_of, have, expired)
+        if priced is None:  # stopped by the clock: no bound from this scan
+            break
+        (nl, na_, nm, nw), excess = priced
+        # valid for every column, whether or not the matching is optimal
+        bound = dual + excess if bound is None else min(bound, dual + excess)
         if len(nl) == 0:
-            bound = dual
+            st.proven = True
             break
         el, ea, em, ew = (
             np.concatenate([el, nl]),
@@ -362,13 +440,12 @@ def solve_partnerships(problem: Problem, deadline: float) -> tuple[Triples, floa
             np.concatenate([em, nm]),
             np.concatenate([ew, nw]),
         )
-    if len(el) == 0:
-        return [], 0.0, bound
+        x = np.concatenate([x, np.zeros(len(nl))])
+    st.stopped = expired()
     chosen = np.nonzero(x > 0.5)[0]
-    if np.any(np.abs(x - np.round(x)) > 1e-6):  # pragma: no cover - TU guarantees integrality
-        return [], 0.0, None
     obj = float(ew[chosen].sum())
     if bound is not None and bound < obj:
         bound = obj  # equal up to rounding when the certificate holds
+    st.gap = None if bound is None else bound - obj
     result = sorted(zip(el[chosen].tolist(), em[chosen].tolist(), ea[chosen].tolist(), strict=True))
     return result, obj, bound
