@@ -11,18 +11,16 @@ Callers pass translated texts and numbers already formatted in the reader's loca
 
 from __future__ import annotations
 
-import hashlib
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from mreza.progress.charts import share_of_target
+# the SVG primitives are progress/charts.py's, so both reports draw alike
+from mreza.progress.charts import _clean, _line, _n, _root, _text, share_of_target
+from mreza.progress.charts import _plain_number as _plain
 
 __all__ = ["DeltaRow", "TargetRow", "deltas_svg", "ratings_svg", "share_of_target", "target_svg"]
 
-FONT = "DejaVu Sans, sans-serif"
-TEXT = "#1a1a1a"
 TEXT_MUTED = "#595959"
 GRID = "#c8c8c8"
 TRACK = "#e6ebf0"
@@ -33,8 +31,6 @@ AFTER = "#0072b2"
 TARGET = "#009e73"
 BASELINE = "#767676"
 LABEL_CHARS = 34
-
-_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -60,75 +56,14 @@ class DeltaRow:
     after: float | None
 
 
-def _n(x: float) -> str:
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _clean(text: object) -> str:
-    return _NOT_XML_RE.sub("", str(text))
-
-
 def _short(label: str, limit: int = LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
-def _plain(value: float) -> str:
-    rounded = round(float(value), 1)
-    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
-
-
-def _root(width: float, height: float, title: str, desc: str, key: str) -> ET.Element:
-    ident = "e" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "viewBox": f"0 0 {_n(width)} {_n(height)}",
-            "width": _n(width),
-            "height": _n(height),
-            "role": "img",
-            "aria-labelledby": f"{ident}-t {ident}-d",
-            "class": "chart-svg",
-        },
-    )
-    ET.SubElement(svg, "title", {"id": f"{ident}-t"}).text = _clean(title)
-    ET.SubElement(svg, "desc", {"id": f"{ident}-d"}).text = _clean(desc)
-    return svg
-
-
-def _text(parent, x, y, content, *, size=12, anchor="start", fill=TEXT, weight=None):
-    attrs = {
-        "x": _n(x),
-        "y": _n(y),
-        "font-family": FONT,
-        "font-size": str(size),
-        "fill": fill,
-        "text-anchor": anchor,
-    }
-    if weight:
-        attrs["font-weight"] = weight
-    ET.SubElement(parent, "text", attrs).text = _clean(content)
 
 
 def _rect(parent, x, y, w, h, fill, **extra):
     attrs = {"x": _n(x), "y": _n(y), "width": _n(max(w, 0)), "height": _n(h), "fill": fill}
     attrs.update({k.replace("_", "-"): v for k, v in extra.items()})
     return ET.SubElement(parent, "rect", attrs)
-
-
-def _line(parent, x1, y1, x2, y2, colour, *, width=1.0, dash=None):
-    attrs = {
-        "x1": _n(x1),
-        "y1": _n(y1),
-        "x2": _n(x2),
-        "y2": _n(y2),
-        "stroke": colour,
-        "stroke-width": _n(width),
-    }
-    if dash:
-        attrs["stroke-dasharray"] = dash
-    ET.SubElement(parent, "line", attrs)
 
 
 def _legend(svg, items, y, x=8.0):
@@ -167,7 +102,7 @@ def ratings_svg(
     the order met, partly met, not met, not started), with the counts written on the bars."""
     row_h, top = 28.0, 8.0
     height = top + row_h * max(len(rows), 1) + 30
-    svg = _root(width, height, title, desc, f"ratings|{title}|{len(rows)}")
+    svg = _root(width, height, title, desc, f"evaluation|ratings|{title}|{len(rows)}")
     track_x, track_w = float(label_width), width - label_width - 16.0
     for index, (label, counts) in enumerate(rows):
         y = top + index * row_h
@@ -217,7 +152,7 @@ def target_svg(
     latest value (a value past the target fills the track, one behind the baseline none)."""
     row_h, top = 40.0, 20.0
     height = top + row_h * max(len(rows), 1)
-    svg = _root(width, height, title, desc, f"target|{title}|{len(rows)}")
+    svg = _root(width, height, title, desc, f"evaluation|target|{title}|{len(rows)}")
     track_x, track_w = float(label_width), width - label_width - 110.0
     _text(svg, track_x, 13, baseline_label, size=11, fill=TEXT_MUTED)
     _text(svg, track_x + track_w, 13, target_label, size=11, anchor="end", fill=TEXT_MUTED)
@@ -271,7 +206,7 @@ def deltas_svg(
         high = low + 1
     row_h, top = 26.0, 22.0
     height = top + row_h * max(len(rows), 1) + 34
-    svg = _root(width, height, title, desc, f"deltas|{title}|{len(rows)}|{low}|{high}")
+    svg = _root(width, height, title, desc, f"evaluation|deltas|{title}|{len(rows)}|{low}|{high}")
     plot_x, plot_w = float(label_width), width - label_width - 70.0
 
     def x_of(value: float) -> float:
