@@ -1,7 +1,7 @@
 """The layering of docs/ARCHITECTURE.md and the access vocabulary, checked on the source.
 
-Imports only point down: pure engines → core → accounts → registry → assessment → networks →
-front (the cross-app pages) → the project (settings, urls). `core/access.py` is the one module that
+Imports only point down: pure engines → core → accounts → registry → assessment → networks → ... →
+front (the cross-app pages) → the project (settings, urls). `core/access/` is the one package that
 knows every app. Pure engines import no Django. Views spell no role names and decide no access with
 `.exists()`; they ask core.access. Imports of `mreza.*` sit at the top of the module, and no two
 modules import each other (not even within an app).
@@ -51,7 +51,7 @@ LAYERS = (
     ("front",),
 )
 PROJECT_MODULES = {"mreza", "mreza.settings", "mreza.urls", "mreza.wsgi"}
-KNOWS_EVERY_APP = {"mreza.core.access"}
+KNOWS_EVERY_APP = "mreza.core.access"  # the policy package and its modules
 
 # Function-level imports of mreza.* that stay: (file name or path from the project, function) ->
 # reason.
@@ -102,6 +102,10 @@ def _sources(include_tests=False):
         if not include_tests and "tests" in path.relative_to(PACKAGE_DIR).parts:
             continue
         yield path
+
+
+def _is_policy(module):
+    return module == KNOWS_EVERY_APP or module.startswith(KNOWS_EVERY_APP + ".")
 
 
 def _is_pure(module):
@@ -187,7 +191,7 @@ def test_imports_point_down():
     upward = []
     for path in _sources():
         module = _module_name(path)
-        if module in KNOWS_EVERY_APP:
+        if _is_policy(module):
             continue
         own = _layer(module)
         for target, line, _function in _imports(path):
@@ -221,7 +225,7 @@ def test_no_models_module_imports_the_access_policy():
         for path in _sources()
         if path.name == "models.py"
         for target, line, _function in _imports(path)
-        if target == "mreza.core.access"
+        if _is_policy(target)
     ]
     assert not wrong
 
@@ -295,9 +299,13 @@ def test_the_policy_denies_only_through_get_or_deny_and_require():
     """Views deny with get_or_deny(user, Perm.X, ...) or require(user, Perm.X, obj): no shortcut
     per purpose (a `require_admin`) beside them, so every decision is a named Perm at the call."""
     deciding, refusals = {"get_or_deny", "require"}, {"PermissionDenied", "Http404"}
-    tree = ast.parse((PACKAGE_DIR / "core" / "access.py").read_text(encoding="utf-8"))
+    trees = [
+        ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted((PACKAGE_DIR / "core" / "access").glob("*.py"))
+    ]
     shortcuts = [
         node.name
+        for tree in trees
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
         and node.name not in deciding

@@ -1,6 +1,6 @@
 """Who may do what: one table per object type, persona × Perm → allowed (Y) or not (-).
 
-Each cell is checked twice: `may()` in the policy (mreza/core/access.py) and, where a page decides
+Each cell is checked twice: `may()` in the policy (the mreza/core/access package) and, where a page decides
 it, the HTTP status that persona gets at a representative URL for that Perm — a page (200) or a
 redirect after the action (302) when allowed; when refused, 403 if they may see the object but not
 act on it,

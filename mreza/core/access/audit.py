@@ -1,0 +1,152 @@
+"""Who reads which audit entries: each follows the policy of the record it describes."""
+
+import functools
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
+from mreza.assessment.models import (
+    Assessment,
+    Consensus,
+    Entry,
+    EvidenceFile,
+    Framework,
+    GroupMember,
+    ImprovementAction,
+    LearningProfile,
+)
+from mreza.core.access.assessment import entries_visible_to
+from mreza.core.access.base import Perm, roles_of
+from mreza.core.access.evaluation import EVALUATION_PATHS
+from mreza.core.access.progress import WORKSPACE_PATHS, workspace_rule, workspaces_visible_to
+from mreza.core.models import AuditEntry
+from mreza.core.roles import (
+    MunicipalRoleName,
+)
+from mreza.networks.models import (
+    GroupingRound,
+    Network,
+    NetworkMembership,
+    Partnership,
+)
+from mreza.progress.models import (
+    Workspace,
+)
+from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
+from mreza.surveys.models import Item, Response, Survey, Wave
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from mreza.core.access.base import AnyUser, M
+
+
+def _audit_rule(user, perm, entry):
+    """An audit entry follows the policy of the record it describes (see
+    audit_entries_visible_to)."""
+    if perm != Perm.VIEW or not user.is_authenticated:
+        return False
+    return audit_entries_visible_to(user, AuditEntry.objects.filter(pk=entry.pk)).exists()
+
+
+@functools.cache
+def audit_kinds():
+    """How the audit trail decides who sees an entry, per audited model. Every AuditedModel must be
+    in exactly one group (tests/test_audit_visibility.py checks it); an unknown type is for
+    administrators only.
+
+    - scope: the policy lets the coordinator of the municipality a record belongs to see every such
+    record (registry facts, roles, invitations, assessments and their group work, profiles,
+    answers). The entry is shown to that coordinator and to administrators, also after the record
+    was deleted (nothing secret).
+    - restricted: whether the record may be seen depends on its current state (an assessor's score
+    is theirs alone until they submit). The entry is shown only to whoever may see the record now,
+    through a queryset rule equal to its `may` rule; once the record is deleted, to administrators
+    only.
+    - unscoped: records that belong to no municipality (countries, organisations, frameworks,
+    rounds): administrators only.
+    - contained: a workspace and everything in it (AuditEntry.container_id is the workspace): shown
+    to whoever may see that workspace now; once it is deleted, to administrators only.
+    """
+    scope = {
+        Municipality,
+        Membership,
+        MunicipalRole,
+        Invitation,
+        Assessment,
+        GroupMember,
+        Consensus,
+        ImprovementAction,
+        LearningProfile,
+        NetworkMembership,
+        Partnership,
+        Survey,
+        Item,
+        Wave,
+        Response,
+    }
+    restricted = {
+        Entry: lambda user: entries_visible_to(user, Entry.objects.all()),
+        EvidenceFile: lambda user: EvidenceFile.objects.filter(
+            entry__in=entries_visible_to(user, Entry.objects.all())
+        ),
+    }
+    unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
+    return scope, restricted, unscoped, {Workspace, *WORKSPACE_PATHS, *EVALUATION_PATHS}
+
+
+def workspace_history(user: "AnyUser", workspace: Workspace) -> "QuerySet[AuditEntry]":
+    """The audit trail of one workspace and everything in it, for whoever may see the workspace."""
+    if not workspace_rule(user, Perm.VIEW, workspace):
+        return AuditEntry.objects.none()
+    _scope, _restricted, _unscoped, contained = audit_kinds()
+    types = ContentType.objects.get_for_models(*contained)
+    return AuditEntry.objects.filter(
+        content_type_id__in=[t.pk for t in types.values()], container_id=workspace.pk
+    )
+
+
+def _pk_texts(queryset):
+    # AuditEntry.object_id is text; compare it with the primary keys as text, inside one SQL
+    # statement
+    return queryset.order_by().annotate(_audit_pk=Cast("pk", CharField())).values("_audit_pk")
+
+
+def audit_entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """Audit entries the user may read: administrators, and a municipality's coordinator for its
+    records, each entry only if the record it describes may be seen (audit_kinds). One query,
+    however long the list."""
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    scope, restricted, unscoped, contained = audit_kinds()
+    types = ContentType.objects.get_for_models(*scope, *restricted, *unscoped, *contained)
+    if roles.is_admin:
+        visible = ~Q(content_type_id__in=[types[m].pk for m in restricted])
+    else:
+        coordinated = [m for m, r in roles.municipal.items() if MunicipalRoleName.COORDINATOR in r]
+        visible = Q(municipality_id__in=coordinated) & Q(
+            content_type_id__in=[types[m].pk for m in scope]
+        )
+    for model, objects in restricted.items():
+        kind = Q(content_type_id=types[model].pk)
+        if roles.is_admin:
+            visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
+            visible |= kind & ~Q(object_id__in=_pk_texts(model._base_manager.all()))
+        else:
+            visible |= (
+                kind
+                & Q(municipality_id__in=coordinated)
+                & Q(object_id__in=_pk_texts(objects(user)))
+            )
+    if not roles.is_admin:
+        visible |= Q(content_type_id__in=[types[m].pk for m in contained]) & Q(
+            container_id__in=workspaces_visible_to(user, Workspace.objects.all()).values("pk")
+        )
+    return queryset.filter(visible)
+
+
+RULES = {AuditEntry: _audit_rule}
