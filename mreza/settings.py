@@ -71,6 +71,12 @@ INSTALLED_APPS = [
     "mreza.progress",
     "mreza.surveys",
     "mreza.evaluation",
+    "mreza.practices",
+    "mreza.events",
+    # the API and open data sit above every app they expose
+    "ninja",
+    "mreza.api",
+    "mreza.opendata",
     # the top layer: cross-app pages (home, dashboard); nothing imports it
     "mreza.front",
 ]

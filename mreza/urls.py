@@ -26,6 +26,12 @@ urlpatterns = [
     # step 4: citizen surveys (/surveys/..., the public /s/<token>/), evaluation (/verify/<code>/)
     path("", include("mreza.surveys.urls")),
     path("", include("mreza.evaluation.urls")),
+    # step 5: good practices (/practices/, /sitemap.xml) and events (/events/)
+    path("", include("mreza.practices.urls")),
+    path("events/", include("mreza.events.urls")),
+    # the API (/api/v1/) and open data (/open-data/)
+    path("", include("mreza.api.urls")),
+    path("", include("mreza.opendata.urls")),
     path("", include("mreza.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -72,6 +72,24 @@ class Perm(StrEnum):
     # in one member's part of it
     MANAGE_EVALUATION = "manage_evaluation"
     EVALUATE = "evaluate"
+    # good practices (step 5): draft one for a municipality (on the municipality); change a draft,
+    # submit it, update or withdraw a published one (on the practice); a network coordinator's
+    # review and an expert's validation; offer help to adopt it, ask for that help, record an adoption
+    SUBMIT_PRACTICE = "submit_practice"
+    EDIT_PRACTICE = "edit_practice"
+    REVIEW_PRACTICE = "review_practice"
+    VALIDATE_PRACTICE = "validate_practice"
+    WITHDRAW_PRACTICE = "withdraw_practice"
+    OFFER_TRANSFER = "offer_transfer"
+    REQUEST_TRANSFER = "request_transfer"
+    RECORD_REPLICATION = "record_replication"
+    # events (step 5): create one (platform, or an organisation), run it (programme, registrations,
+    # attendance, certificates), register for it
+    CREATE_EVENT = "create_event"
+    MANAGE_EVENT = "manage_event"
+    REGISTER_FOR_EVENT = "register_for_event"
+    # the API: a user's own access tokens
+    MANAGE_TOKENS = "manage_tokens"
 
 
 class Roles:

@@ -7,7 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from mreza.core.access import assessment, audit, evaluation, networks, progress, registry, surveys
+from mreza.core.access import (
+    assessment,
+    audit,
+    evaluation,
+    events,
+    networks,
+    practices,
+    progress,
+    registry,
+    surveys,
+)
 from mreza.core.access.base import Perm, roles_of
 from mreza.core.access.networks import organisations_coordinated_by
 from mreza.core.roles import (
@@ -44,6 +54,8 @@ def _rules():
         **progress.RULES,
         **surveys.RULES,
         **evaluation.RULES,
+        **practices.RULES,
+        **events.RULES,
         **audit.RULES,
         type(None): _platform_rule,
     }

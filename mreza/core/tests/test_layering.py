@@ -48,6 +48,9 @@ LAYERS = (
     ("progress",),
     ("surveys",),
     ("evaluation",),
+    ("practices",),
+    ("events",),
+    ("api", "opendata"),
     ("front",),
 )
 PROJECT_MODULES = {"mreza", "mreza.settings", "mreza.urls", "mreza.wsgi"}

@@ -1,0 +1,3 @@
+"""Step 5: events and the annual conference."""
+
+RULES: dict = {}

@@ -1,0 +1,3 @@
+"""Step 5: good practices."""
+
+RULES: dict = {}
