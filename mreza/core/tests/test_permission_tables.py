@@ -18,6 +18,8 @@ Personas (root conftest.py, plus two added here):
   dana     network coordinator of the association A belongs to (runs the grouping round)
   mara     management of A (accepts reports; not in the group)
   nada     coordinator of municipality B (the mentor in the round's partnership)
+  erin     expert of the association (validates good practices; a row only in the tables of
+           step 5, where she differs from the others — elsewhere she is like charlie's outsider)
   admin    platform administrator
   anonymous
 """
@@ -31,9 +33,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from mreza.core.access import Perm, may
+from mreza.core.tests import permission_tables_events as events_tables
+from mreza.core.tests import permission_tables_practices as practices_tables
 from mreza.core.tests import permission_tables_step4 as step4
 
-PERSONAS = ("alice", "bob", "charlie", "dana", "mara", "nada", "admin", "anonymous")
+PERSONAS = ("alice", "bob", "charlie", "dana", "mara", "nada", "erin", "admin", "anonymous")
+# erin has a row only in the tables that need her (the experts of step 5)
+OPTIONAL_PERSONAS = {"erin"}
 
 
 def table(text):
@@ -45,7 +51,8 @@ def table(text):
         assert persona in PERSONAS and len(marks) == len(perms), persona
         assert set(marks) <= {"Y", "-"}, persona
         cells += [(persona, perm, mark == "Y") for perm, mark in zip(perms, marks, strict=True)]
-    assert {p for p, _perm, _m in cells} == set(PERSONAS), "every persona has a row"
+    rows = {p for p, _perm, _m in cells}
+    assert rows >= set(PERSONAS) - OPTIONAL_PERSONAS, "every persona has a row"
     return cells
 
 
@@ -259,7 +266,8 @@ anonymous         -
 
 @pytest.fixture
 def w(world, caf, settings, tmp_path):
-    from mreza.accounts.models import MunicipalRole, User
+    from mreza.accounts.models import MunicipalRole, OrganisationRole, User
+    from mreza.core.roles import OrganisationRoleName
     from mreza.assessment import services
     from mreza.assessment.models import EvidenceFile, LearningProfile, Subcriterion
     from mreza.core.models import AuditEntry
@@ -276,6 +284,10 @@ def w(world, caf, settings, tmp_path):
     MunicipalRole.objects.create(user=world.mara, municipality=world.a, role="management")
     world.nada = User.objects.create_user("nada@example.org", "test-password-123", full_name="N")
     MunicipalRole.objects.create(user=world.nada, municipality=world.b, role="coordinator")
+    world.erin = User.objects.create_user("erin@example.org", "test-password-123", full_name="E")
+    OrganisationRole.objects.create(
+        user=world.erin, organisation=world.association, role=OrganisationRoleName.EXPERT
+    )
     world.anonymous = AnonymousUser()
 
     world.assessment = services.start_assessment(
@@ -327,6 +339,8 @@ def w(world, caf, settings, tmp_path):
         content_type__model="learningprofile", object_id=str(world.profile.pk), action="create"
     )
     step4.build(world)
+    practices_tables.build(world)
+    events_tables.build(world)
     return world
 
 
@@ -376,8 +390,8 @@ OBJECTS = {
 }
 
 TABLES = {name: globals()[name] for name in OBJECTS}
-OBJECTS |= step4.OBJECTS
-TABLES |= step4.TABLES
+OBJECTS |= step4.OBJECTS | practices_tables.OBJECTS | events_tables.OBJECTS
+TABLES |= step4.TABLES | practices_tables.TABLES | events_tables.TABLES
 
 # (method, url, data) per table and Perm; None: no page decides this Perm by itself
 URLS = {
@@ -492,7 +506,7 @@ URLS = {
     },
 }
 
-URLS |= step4.URLS
+URLS |= step4.URLS | practices_tables.URLS | events_tables.URLS
 
 CELLS = [(name, *cell) for name, text in TABLES.items() for cell in table(text)]
 
