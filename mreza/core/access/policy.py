@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from mreza.core.access import (
+    api,
     assessment,
     audit,
     evaluation,
@@ -36,6 +37,8 @@ def _platform_rule(user, perm, _obj):
     roles = roles_of(user)
     if perm == Perm.ADMINISTER:
         return roles.is_admin
+    if perm == Perm.CREATE_EVENT:
+        return events.platform_rule(user, perm)
     if perm in (Perm.CREATE_ROUND, Perm.CREATE_NETWORK):
         # the round list and "new round", and a network made by hand: for whoever may open a
         # round for some organisation
@@ -56,6 +59,7 @@ def _rules():
         **evaluation.RULES,
         **practices.RULES,
         **events.RULES,
+        **api.RULES,
         **audit.RULES,
         type(None): _platform_rule,
     }

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from mreza.accounts.models import MunicipalRole
+from mreza.core.access import events, practices
 from mreza.core.access.base import Perm, coordinated_organisation_ids, roles_of
 from mreza.core.roles import (
     MANAGING_ROLES,
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 def _municipality_rule(user, perm, municipality):
     if perm == Perm.VIEW:
         return True
+    if perm in practices.MUNICIPALITY_PERMS:
+        return practices.municipality_rule(user, perm, municipality)
     roles = roles_of(user)
     if perm == Perm.INVITE_FIRST_COORDINATOR:
         return _may_invite_first_coordinator(roles, municipality)
@@ -61,6 +64,8 @@ def _may_invite_first_coordinator(roles, municipality):
 def _organisation_rule(user, perm, organisation):
     if perm == Perm.VIEW:
         return True
+    if perm in events.ORGANISATION_PERMS:
+        return events.organisation_rule(user, perm, organisation)
     roles = roles_of(user)
     if perm == Perm.CREATE_ROUND:
         # the platform's own organisation coordinates no municipalities

@@ -1,0 +1,3 @@
+"""The API: a user's own access tokens."""
+
+RULES: dict = {}
