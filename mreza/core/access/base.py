@@ -74,7 +74,7 @@ class Perm(StrEnum):
     EVALUATE = "evaluate"
     # good practices (step 5): draft one for a municipality (on the municipality); change a draft,
     # submit it, update or withdraw a published one (on the practice); a network coordinator's
-    # review and an expert's validation; offer help to adopt it, ask for that help, record an adoption
+    # review and an expert's validation; offer help to adopt it, ask for it, record an adoption
     SUBMIT_PRACTICE = "submit_practice"
     EDIT_PRACTICE = "edit_practice"
     REVIEW_PRACTICE = "review_practice"
