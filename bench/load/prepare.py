@@ -23,69 +23,38 @@ def main():
         return
     from django.test import Client
 
+    sessions = {}
+    result = []
+    for label, url, user, *optional in key_pages():
+        cookie = ""
+        if user is not None:
+            if user.pk not in sessions:
+                client = Client()
+                client.force_login(user)
+                sessions[user.pk] = client.cookies["sessionid"].value
+            cookie = f"sessionid={sessions[user.pk]}"
+        result.append({"label": label, "url": url, "cookie": cookie})
+        if optional and optional[0]:
+            result[-1]["optional"] = optional[0]
+    print(json.dumps(result + survey_pages()))
+
+
+def key_pages():
+    """The key pages as (label, url, signed-in user or None[, why it may be missing]): the one
+    list that both the load run and the in-process profile (bench/load/inprocess.py) measure.
+    Makes the benchmark's grouping round with networks on the first call."""
     from mreza.accounts.models import User
-    from mreza.assessment.models import Assessment, Framework
-    from mreza.networks import services
-    from mreza.networks.models import GroupingRound, Network
-    from mreza.registry.models import Organisation
+    from mreza.assessment.models import Assessment
 
     people = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@mreza.demo")}
-    caf = Framework.objects.get(code="caf2020")
-    round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
-    if round_ is None or not Network.objects.filter(round=round_).exists():
-        for login, code in (("dana", "SOGRS"), ("stefan", "SKGO"), ("ivan", "NAMRB")):
-            organisation = Organisation.objects.get(code=code)
-            needs = Counter(
-                area
-                for profile in services.eligible_profiles(caf, {}, organisation)
-                for area in profile.needs
-            )
-            if len(needs) < 2:
-                continue
-            client = Client()
-            client.force_login(people[login])
-            response = client.post(
-                "/networks/rounds/new/",
-                {
-                    "organisation": organisation.pk,
-                    "title": "Load benchmark",
-                    "framework": caf.pk,
-                    "areas": [area for area, _n in needs.most_common(4)],
-                    "min_size": 3,
-                    "max_size": 8,
-                    "distance_weight": "0.1",
-                    "max_networks_per_municipality": 1,
-                    "max_mentees_per_mentor": 2,
-                },
-            )
-            round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
-            if round_ and round_.status == "proposed":
-                # networks exist once the coordinator publishes the proposal
-                client.post(
-                    f"/networks/rounds/{round_.pk}/edit/",
-                    {
-                        "action": "publish",
-                        "version": round_.version,
-                        "without_coordinator_ok": "1",
-                    },
-                )
-            if response.status_code == 302 and round_ and round_.networks.exists():
-                break
-            print(
-                f"{code}: {response.status_code}, round {round_ and round_.status} "
-                f"{round_ and round_.error}",
-                file=sys.stderr,
-            )
-        else:
-            sys.exit("could not create a grouping round with networks for the benchmark")
+    round_ = bench_round(people)
     coordinator = next(
         people[login] for login in ("dana", "stefan", "ivan") if _allowed(people[login], round_)
     )
-    network = Network.objects.filter(round=round_).order_by("id").first()
+    network = round_.networks.order_by("id").first()
     assessment = (
         Assessment.objects.filter(municipality__code="BA-BANJA-LUKA").order_by("-id").first()
     )
-    sessions = {}
     pages = [
         ("home", "/", None),
         ("directory", "/municipalities/", None),
@@ -98,20 +67,65 @@ def main():
         ("round page", f"/networks/rounds/{round_.pk}/", coordinator),
         ("network page", f"/networks/{network.pk}/", coordinator),
     ]
-    pages += later_pages(network, coordinator)
-    result = []
-    for label, url, user, *optional in pages:
-        cookie = ""
-        if user is not None:
-            if user.pk not in sessions:
-                client = Client()
-                client.force_login(user)
-                sessions[user.pk] = client.cookies["sessionid"].value
-            cookie = f"sessionid={sessions[user.pk]}"
-        result.append({"label": label, "url": url, "cookie": cookie})
-        if optional and optional[0]:
-            result[-1]["optional"] = optional[0]
-    print(json.dumps(result + survey_pages()))
+    return pages + later_pages(network, coordinator)
+
+
+def bench_round(people):
+    """The grouping round "Load benchmark" with networks: made once by a network coordinator
+    through the pages (engine run inline with MREZA_JOBS=sync, then published), then reused."""
+    from django.test import Client
+
+    from mreza.assessment.models import Framework
+    from mreza.networks import services
+    from mreza.networks.models import GroupingRound, Network
+    from mreza.registry.models import Organisation
+
+    caf = Framework.objects.get(code="caf2020")
+    round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
+    if round_ is not None and Network.objects.filter(round=round_).exists():
+        return round_
+    for login, code in (("dana", "SOGRS"), ("stefan", "SKGO"), ("ivan", "NAMRB")):
+        organisation = Organisation.objects.get(code=code)
+        needs = Counter(
+            area
+            for profile in services.eligible_profiles(caf, {}, organisation)
+            for area in profile.needs
+        )
+        if len(needs) < 2:
+            continue
+        client = Client()
+        client.force_login(people[login])
+        response = client.post(
+            "/networks/rounds/new/",
+            {
+                "organisation": organisation.pk,
+                "title": "Load benchmark",
+                "framework": caf.pk,
+                "areas": [area for area, _n in needs.most_common(4)],
+                "min_size": 3,
+                "max_size": 8,
+                "distance_weight": "0.1",
+                "max_networks_per_municipality": 1,
+                "max_mentees_per_mentor": 2,
+            },
+            secure=True,
+        )
+        round_ = GroupingRound.objects.filter(title="Load benchmark").order_by("-id").first()
+        if round_ and round_.status == "proposed":
+            # networks exist once the coordinator publishes the proposal
+            client.post(
+                f"/networks/rounds/{round_.pk}/edit/",
+                {"action": "publish", "version": round_.version, "without_coordinator_ok": "1"},
+                secure=True,
+            )
+        if response.status_code == 302 and round_ and round_.networks.exists():
+            return round_
+        print(
+            f"{code}: {response.status_code}, round {round_ and round_.status} "
+            f"{round_ and round_.error}",
+            file=sys.stderr,
+        )
+    sys.exit("could not create a grouping round with networks for the benchmark")
 
 
 # The one list of the pages that later apps add: (label, url, signed-in user, why it may be
@@ -136,6 +150,60 @@ def later_pages(network, coordinator):
     return [
         ("workspace page", f"/workspaces/{workspace_id}/", coordinator, step3),
         ("my networks", "/workspaces/", coordinator, step3),
+        *step4_pages(),
+        *step5_pages(),
+    ]
+
+
+def step4_pages():
+    """A survey's results (the demo's Banja Luka survey with two answered waves, as the
+    municipality's coordinator) and an evaluation report (the demo's published one, as its
+    network's coordinator)."""
+    from django.apps import apps
+
+    from mreza.accounts.models import User
+
+    pages = []
+    step4 = "step 4 demo data (surveys, evaluation) is missing"
+    if apps.is_installed("mreza.surveys"):
+        from mreza.surveys.models import Survey
+
+        survey = (
+            Survey.objects.filter(
+                municipality__code="BA-BANJA-LUKA", previous_version=None, waves__responses__isnull=False
+            )
+            .order_by("id")
+            .first()
+        )
+        alice = User.objects.get(email="alice@mreza.demo")
+        pages.append(
+            ("survey results", f"/surveys/{survey.pk if survey else 0}/results/", alice, step4)
+        )
+    if apps.is_installed("mreza.evaluation"):
+        from mreza.evaluation.models import Evaluation
+
+        evaluation = Evaluation.objects.filter(is_published=True).order_by("id").first()
+        dana = User.objects.get(email="dana@mreza.demo")
+        pages.append(
+            (
+                "evaluation report",
+                f"/evaluations/{evaluation.pk if evaluation else 0}/report/",
+                dana,
+                step4,
+            )
+        )
+    return pages
+
+
+def step5_pages():
+    """The practice library, events and the API (step 5, being built): skipped while 404."""
+    step5 = "step 5 (practices, events, API) is not there yet"
+    return [
+        ("practices", "/practices/", None, step5),
+        ("practices search", "/practices/?q=upravljanje", None, step5),
+        ("events", "/events/", None, step5),
+        ("API municipalities", "/api/v1/municipalities?page_size=50", None, step5),
+        ("API practices", "/api/v1/practices", None, step5),
     ]
 
 
@@ -194,7 +262,7 @@ def _allowed(user, round_):
 
     client = Client()
     client.force_login(user)
-    return client.get(f"/networks/rounds/{round_.pk}/").status_code == 200
+    return client.get(f"/networks/rounds/{round_.pk}/", secure=True).status_code == 200
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ from mreza.core.access.policy import (
     municipalities_to_accept_for,
     require,
 )
+from mreza.core.access.practices import practices_visible_to, published_practices
 from mreza.core.access.progress import (
     WORKSPACE_PATHS,
     runs_workspace,
@@ -80,7 +81,9 @@ __all__ = [
     "may_follow_changes",
     "municipalities_to_accept_for",
     "organisations_coordinated_by",
+    "practices_visible_to",
     "profiles_visible_to",
+    "published_practices",
     "require",
     "roles_of",
     "rounds_visible_to",

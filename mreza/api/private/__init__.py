@@ -1,0 +1,1 @@
+ROUTERS: list = []  # (prefix, ninja.Router), filled by the private API
