@@ -60,6 +60,20 @@ def _wave_rule(user, perm, wave):
     return _survey_rule(user, perm, wave.survey)
 
 
+def _response_rule(user, perm, response):
+    """A questionnaire typed in from paper is corrected (deleted and typed in again) by whoever
+    typed it in, or by the survey's coordinator and management; everything else follows the
+    survey."""
+    survey = response.wave.survey
+    if perm == Perm.ENTER_RESPONSES:
+        if not _survey_rule(user, Perm.ENTER_RESPONSES, survey):
+            return False
+        return (user.is_authenticated and response.entered_by_id == user.pk) or _survey_rule(
+            user, Perm.MANAGE_SURVEY, survey
+        )
+    return _survey_rule(user, perm, survey)
+
+
 def _survey_part_rule(user, perm, obj):
     for path in SURVEY_PATHS[type(obj)].split("__"):
         obj = getattr(obj, path)
@@ -82,4 +96,9 @@ def surveys_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]
     return queryset.filter(visible)
 
 
-RULES = {Survey: _survey_rule, Wave: _wave_rule, **dict.fromkeys(SURVEY_PATHS, _survey_part_rule)}
+RULES = {
+    Survey: _survey_rule,
+    Wave: _wave_rule,
+    **dict.fromkeys(SURVEY_PATHS, _survey_part_rule),
+    Response: _response_rule,
+}

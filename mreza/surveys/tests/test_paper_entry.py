@@ -156,7 +156,10 @@ def test_delete_refuses_web_responses_and_others_surveys(client, bob, survey, wa
         wave=wave, answers={"overall": 3}, language="en", submitted_on="2026-01-05"
     )
     path = f"/surveys/{survey.pk}/waves/{wave.pk}/paper/{web.pk}/delete/"
-    page = bob.post(path, follow=True)
+    # bob typed nothing in: not his to correct
+    assert bob.post(path).status_code == 403
+    client.force_login(world.alice)
+    page = client.post(path, follow=True)
     assert "Only questionnaires typed in from paper can be deleted here." in page.content.decode()
     assert Response.objects.filter(pk=web.pk).exists()
     client.force_login(world.charlie)
@@ -177,3 +180,26 @@ def test_the_pdf_in_serbian_latin(bob, survey, wave):
     response = bob.get(pdf(survey, wave) + "?lang=sr-latn-ijekavsk")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Koliko ste zadovoljni ovim uslugama" in text
+
+
+def test_a_questionnaire_is_corrected_by_its_typist_or_the_surveys_managers(
+    bob, survey, wave, world
+):
+    from mreza.accounts.models import MunicipalRole
+
+    bob.post(entry(survey, wave), {"language": "en", "paper_number": "4", "q.overall": "2"})
+    saved = Response.objects.get()
+    path = f"/surveys/{survey.pk}/waves/{wave.pk}/paper/{saved.pk}/delete/"
+    colleague = world.user("vesna")
+    MunicipalRole.objects.create(user=colleague, municipality=world.a, role="staff")
+    client = bob  # one test client, signed in as each in turn
+    client.force_login(colleague)
+    page = client.get(entry(survey, wave)).content.decode()
+    assert path not in page  # no delete button on someone else's questionnaire
+    assert client.post(path).status_code == 403
+    assert Response.objects.filter(pk=saved.pk).exists()
+    client.force_login(world.bob)
+    assert path in client.get(entry(survey, wave)).content.decode()
+    client.force_login(world.alice)  # the municipality's coordinator runs the survey
+    assert client.post(path).status_code == 302
+    assert not Response.objects.filter(pk=saved.pk).exists()

@@ -288,6 +288,8 @@ def _paper_page(request, survey, wave, form, language, data=None, errors=None, s
     recent = services.recent_paper(wave)
     for response in recent:
         response.language_name = SURVEY_LANGUAGE_NAMES.get(response.language, response.language)
+        # a correction: by whoever typed it in, or the survey's coordinator and management
+        response.may_delete = may(request.user, Perm.ENTER_RESPONSES, response)
     context = {
         "wave": wave,
         "form": form,
@@ -296,7 +298,6 @@ def _paper_page(request, survey, wave, form, language, data=None, errors=None, s
         "entered": services.paper_count(wave),
         "recent": recent,
         "pdf_languages": language_links(survey, language),
-        "may_delete": may(request.user, Perm.ENTER_RESPONSES, survey),
         "error_count": len(errors or {}),
     }
     # the page of a wave: under the tab of the waves
