@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 from mreza.assessment.services import reassessment_deltas as one_reassessment
+from mreza.evaluation.models import Evaluation
 from mreza.evaluation.services import evaluations as services
 from mreza.evaluation.services import report as reports
 from mreza.evaluation.tests.test_evaluation_reassessment import closed_assessment
@@ -190,3 +191,13 @@ def test_an_open_evaluations_report_says_it_is_provisional(known, client):
     services.close_evaluation(known.evaluation)
     page = client.get(reverse("evaluation:report", args=[known.evaluation.pk])).content.decode()
     assert "Provisional" not in page
+
+
+def test_a_published_report_counts_the_parts_not_submitted_without_naming_them(known, client):
+    """The public reads how many members did not submit, not which: naming them is for the
+    workspace's people."""
+    Evaluation.objects.filter(pk=known.evaluation.pk).update(is_published=True)
+    page = client.get(reverse("evaluation:report", args=[known.evaluation.pk])).content.decode()
+    assert "Lessons of A" in page
+    assert "1 part not submitted, so not included" in page
+    assert "Laktaši" not in page
