@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from mreza.surveys.models import AccessCode, Wave
 from mreza.surveys.services import builder
+from mreza.surveys.views import link as link_views
 
 
 @pytest.fixture
@@ -150,6 +151,17 @@ def test_done_forgets_the_new_codes(manager, codes_wave):
     manager.post(base + "/", {"forget": "1"})
     assert manager.get(base + ".csv").status_code == 302
     assert AccessCode.objects.filter(wave=codes_wave).count() == 2
+
+
+def test_new_codes_are_forgotten_after_half_an_hour(manager, codes_wave, monkeypatch):
+    _generate(manager, codes_wave, 2)
+    base = f"/surveys/{codes_wave.survey_id}/waves/{codes_wave.pk}/codes"
+    made_at = manager.session["surveys:new-codes"]["made_at"]
+    monkeypatch.setattr(link_views.time, "time", lambda: made_at + link_views.CODES_TTL_S + 1)
+    page = manager.get(base + "/").content.decode()
+    assert "new codes are ready" not in page
+    assert manager.session.get("surveys:new-codes") is None  # gone from the session store too
+    assert manager.get(base + ".csv").status_code == 302
 
 
 def test_another_session_cannot_download_the_codes(manager, codes_wave, survey_world):

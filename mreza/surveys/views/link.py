@@ -5,6 +5,7 @@ printable slips. Making codes asks for Perm.MANAGE_SURVEY and goes through servi
 import base64
 import csv
 import io
+import time
 
 import segno
 from django.contrib import messages
@@ -26,6 +27,9 @@ from mreza.surveys.views.builder import preview_languages
 from mreza.surveys.views.waves import survey_wave
 
 CODES_KEY = "surveys:new-codes"
+# New codes wait in the session (server side) for their two downloads, for at most this long: a
+# session left open on a shared computer must not keep them.
+CODES_TTL_S = 30 * 60
 
 
 def qr_code(request, survey):
@@ -96,6 +100,9 @@ def poster(request, pk):
 
 def _batch(request, wave):
     batch = request.session.get(CODES_KEY)
+    if batch and time.time() - batch.get("made_at", 0) > CODES_TTL_S:
+        request.session.pop(CODES_KEY, None)
+        return None
     return batch if batch and batch.get("wave") == wave.pk else None
 
 
@@ -116,8 +123,13 @@ def codes(request, pk, wave_pk):
         except services.SurveyRefused as refusal:
             messages.error(request, refusal_message(refusal))
         else:
-            # kept in this session only until both files are taken (or "done")
-            request.session[CODES_KEY] = {"wave": wave.pk, "codes": made, "taken": []}
+            # kept in this session only until both files are taken, "done" or CODES_TTL_S
+            request.session[CODES_KEY] = {
+                "wave": wave.pk,
+                "codes": made,
+                "taken": [],
+                "made_at": time.time(),
+            }
             return redirect("surveys:codes", pk=survey.pk, wave_pk=wave.pk)
     batch = _batch(request, wave)
     return render_survey(
