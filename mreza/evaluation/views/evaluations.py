@@ -15,13 +15,13 @@ from mreza.assessment.models import Subcriterion
 from mreza.assessment.services import reassessment_deltas
 from mreza.core.access import Perm, get_or_deny, may, require, workspaces_visible_to
 from mreza.core.conflicts import conflict_response, stale_form
+from mreza.core.decorators import sign_in_when_anonymous
 from mreza.core.texts import localized
 from mreza.core.versioning import EditConflict
 from mreza.evaluation.forms import OpenEvaluationForm, PartForm, SubcriteriaForm
 from mreza.evaluation.models import Evaluation, MemberEvaluation
 from mreza.evaluation.services import evaluations as services
 from mreza.evaluation.services.report import part_overview
-from mreza.evaluation.views import sign_in_when_anonymous
 from mreza.progress.models import Workspace
 from mreza.progress.views.common import render_workspace, workspace_view
 from mreza.progress.views.workspace import page_flags

@@ -9,9 +9,9 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from mreza.core.access import Perm, get_or_deny, may
+from mreza.core.decorators import sign_in_when_anonymous
 from mreza.evaluation.models import Evaluation
 from mreza.evaluation.services.report import evaluation_report
-from mreza.evaluation.views import sign_in_when_anonymous
 from mreza.progress.views.common import render_workspace
 
 TAB = "evaluation"

@@ -2,13 +2,13 @@
 
 import functools
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from mreza.core.access import Perm, may, require
+from mreza.core.decorators import sign_in_when_anonymous
 from mreza.progress.models import Workspace
 
 
@@ -21,6 +21,7 @@ def workspace_view(perm):
     """
 
     def decorate(view):
+        @sign_in_when_anonymous
         @functools.wraps(view)
         def wrapper(request, pk, *args, **kwargs):
             workspace = get_object_or_404(
@@ -29,8 +30,6 @@ def workspace_view(perm):
             )
             seeing = Perm.VIEW_PLAN if perm == Perm.VIEW_PLAN else Perm.VIEW
             if not may(request.user, seeing, workspace):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
                 raise Http404
             if perm not in (Perm.VIEW, Perm.VIEW_PLAN):
                 require(request.user, perm, workspace)

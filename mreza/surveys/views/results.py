@@ -15,8 +15,7 @@ import functools
 import io
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -27,6 +26,7 @@ from openpyxl.styles import Font, PatternFill
 
 from mreza.core import exports
 from mreza.core.access import Perm, get_or_deny, may
+from mreza.core.decorators import sign_in_when_anonymous
 from mreza.core.languages import browser_language
 from mreza.core.templatetags.mreza import script
 from mreza.core.texts import localized
@@ -47,15 +47,10 @@ def results_view(perm):
     but not `perm`); an anonymous visitor who may not see it is sent to sign in."""
 
     def decorate(view):
+        @sign_in_when_anonymous
         @functools.wraps(view)
         def wrapper(request, pk, *args, **kwargs):
-            try:
-                survey = survey_for(request, pk, perm)
-            except Http404:
-                if request.user.is_authenticated:
-                    raise
-                return redirect_to_login(request.get_full_path())
-            return view(request, survey, *args, **kwargs)
+            return view(request, survey_for(request, pk, perm), *args, **kwargs)
 
         return wrapper
 
