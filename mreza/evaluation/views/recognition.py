@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mreza.core import ratelimit
 from mreza.core.access import Perm, get_or_deny, may
+from mreza.core.decorators import sign_in_when_anonymous
 from mreza.evaluation import recognition as rules
 from mreza.evaluation.models import Certificate, Evaluation
 from mreza.evaluation.services import certificates as services
 from mreza.evaluation.services.certificates import Verdict
 from mreza.evaluation.services.recognition import evaluation_recognition, platform_recognition
-from mreza.evaluation.views import sign_in_when_anonymous
 from mreza.progress.views.common import render_workspace
 
 TAB = "evaluation"
