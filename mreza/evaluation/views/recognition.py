@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mreza.core import ratelimit
+from mreza.core import ratelimit, verification
 from mreza.core.access import Perm, get_or_deny, may
 from mreza.core.decorators import sign_in_when_anonymous
 from mreza.evaluation import recognition as rules
@@ -146,10 +146,14 @@ def _over_limit(request):
     return ratelimit.over_limit("verify", ratelimit.client_address(request), limit, window)
 
 
-def _verify_page(request, status=200, **context):
+def _page_context(**context):
     base = {"typed": "", "checked": "", "error": "", "limited": False, "result": None}
     base |= {"certificate": None, "statement": None}
-    return render(request, "evaluation/verify.html", base | context, status=status)
+    return base | context
+
+
+def _verify_page(request, status=200, **context):
+    return render(request, "evaluation/verify.html", _page_context(**context), status=status)
 
 
 @require_GET
@@ -168,21 +172,36 @@ def verify_form(request):
     return _verify_page(request, typed=typed[:40], error=error)
 
 
-@require_GET
-@never_cache  # a revocation shows at once: no proxy or browser keeps the old answer
-def verify(request, code):
-    if _over_limit(request):
-        return _verify_page(request, status=429, limited=True)
-    normalised = services.normalise_code(code)
-    if normalised and normalised != code:
-        return redirect("evaluation:verify", code=normalised)
+def verification_lookup(code):
+    """What the verification page shows for an evaluation certificate (registered with
+    core/verification.py in apps.py), or None for a code no evaluation certificate has."""
     result = services.check(code)
-    # an unknown code is "not found"; a forged one is a page that says it fails the check
-    return _verify_page(
-        request,
-        status=404 if result.verdict == Verdict.UNKNOWN else 200,
+    if result.verdict == Verdict.UNKNOWN:
+        return None
+    context = _page_context(
         result=result,
         checked=code[:40],
         certificate=result.certificate,
         statement=result.certificate.statement if result.certificate else None,
     )
+    return "evaluation/verify.html", context
+
+
+@require_GET
+@never_cache  # a revocation shows at once: no proxy or browser keeps the old answer
+def verify(request, code):
+    """Every kind of certificate on one page: the first app whose lookup knows the code
+    answers (core/verification.py); a code none knows is "not found"."""
+    if _over_limit(request):
+        return _verify_page(request, status=429, limited=True)
+    normalised = services.normalise_code(code)
+    if normalised and normalised != code:
+        return redirect("evaluation:verify", code=normalised)
+    found = verification.find(code)
+    if found is None:
+        return _verify_page(
+            request, status=404, result=services.Check(Verdict.UNKNOWN), checked=code[:40]
+        )
+    template, context = found
+    # a forged certificate is a page that says it fails the check (200)
+    return render(request, template, context)
