@@ -23,6 +23,11 @@ def main():
         return
     from django.test import Client
 
+    from bench.load.inprocess import stub_broken_urlconfs
+
+    # the round is made through the pages: an app half-written beside this (a shared tree)
+    # must not stop it; the note goes to standard error, the JSON stays the last line
+    stub_broken_urlconfs(sys.stderr)
     sessions = {}
     result = []
     for label, url, user, *optional in key_pages():
@@ -170,7 +175,9 @@ def step4_pages():
 
         survey = (
             Survey.objects.filter(
-                municipality__code="BA-BANJA-LUKA", previous_version=None, waves__responses__isnull=False
+                municipality__code="BA-BANJA-LUKA",
+                previous_version=None,
+                waves__responses__isnull=False,
             )
             .order_by("id")
             .first()
@@ -196,14 +203,16 @@ def step4_pages():
 
 
 def step5_pages():
-    """The practice library, events and the API (step 5, being built): skipped while 404."""
-    step5 = "step 5 (practices, events, API) is not there yet"
+    """The practice library, events and the API's lists (skipped with a note if one answers 404)."""
+    step5 = "step 5 (practices, events, API) is not there"
     return [
         ("practices", "/practices/", None, step5),
         ("practices search", "/practices/?q=upravljanje", None, step5),
         ("events", "/events/", None, step5),
         ("API municipalities", "/api/v1/municipalities?page_size=50", None, step5),
         ("API practices", "/api/v1/practices", None, step5),
+        ("API practices search", "/api/v1/practices?q=otpad", None, step5),
+        ("API events", "/api/v1/events", None, step5),
     ]
 
 

@@ -17,7 +17,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # the benchmark's gunicorn: every submission comes from one address
-RATE_ENV = {"MREZA_SURVEY_RATE_SUBMISSIONS": "100000000"}
+# the load generator is one client address: limits per address would answer it 429
+RATE_ENV = {
+    "MREZA_SURVEY_RATE_SUBMISSIONS": "100000000",
+    "MREZA_API_RATE_ANONYMOUS": "100000000",
+    "MREZA_API_RATE_TOKEN": "100000000",
+}
 
 
 def count_responses(pg_url, wave_id):

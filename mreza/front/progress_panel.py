@@ -1,12 +1,13 @@
 """The dashboard's "my networks" panel: the user's networks, partnerships and twinnings with their
 progress (share of activities done, overdue count, next meeting, what the user owes).
 
-Three queries however many workspaces, activities and meetings there are: the shown workspaces
-with their next meeting and how many there are in all (one), the activity figures grouped by
-workspace (one), the next meetings' titles (one).
+Two queries however many workspaces, activities and meetings there are: the shown workspaces
+with their next meeting (id, title and start) and how many there are in all (one), the activity
+figures grouped by workspace (one).
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.utils import timezone
@@ -18,6 +19,14 @@ from mreza.progress.services.plan import overdue_q, owed_by
 SHOWN = 10
 
 
+class NextMeeting(NamedTuple):
+    """What the panel shows of a workspace's next meeting (read with the workspace)."""
+
+    pk: int
+    title: str
+    starts_at: object
+
+
 @dataclass
 class WorkspaceProgress:
     workspace: Workspace
@@ -26,7 +35,7 @@ class WorkspaceProgress:
     overdue: int = 0
     owed: int = 0  # open activities the user owes (services.plan.owed_by)
     owed_overdue: int = 0
-    next_meeting: Meeting | None = None
+    next_meeting: NextMeeting | None = None
 
     @property
     def done_percent(self):
@@ -44,6 +53,8 @@ def workspace_progress(user, today=None, now=None):
         workspaces_visible_to(user, Workspace.objects.all())
         .annotate(
             next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+            next_meeting_title=Subquery(upcoming.values("title")[:1]),
+            next_meeting_starts_at=Subquery(upcoming.values("starts_at")[:1]),
             # a window is computed before LIMIT: how many there are, in the same query
             visible=Window(Count("pk")),
         )
@@ -54,7 +65,7 @@ def workspace_progress(user, today=None, now=None):
     rows = {w.pk: WorkspaceProgress(w) for w in workspaces}
     # what the user owes: the same queryset as the workspace home and "my networks", as a
     # subquery of the figures query (no query of its own)
-    mine = Q(pk__in=owed_by(user).filter(workspace_id__in=list(rows)).values("pk"))
+    mine = Q(pk__in=owed_by(user, list(rows)).values("pk"))
     for figures in (
         Activity.objects.filter(workspace_id__in=list(rows))
         .exclude(status=Activity.Status.CANCELLED)
@@ -72,12 +83,11 @@ def workspace_progress(user, today=None, now=None):
         row.activities, row.done = figures["total"], figures["done"]
         row.overdue = figures["overdue"]
         row.owed, row.owed_overdue = figures["owed"], figures["owed_overdue"]
-    meeting_ids = [w.next_meeting_id for w in workspaces if w.next_meeting_id]
-    if meeting_ids:
-        for meeting in Meeting.objects.filter(pk__in=meeting_ids).only(
-            "pk", "workspace_id", "title", "starts_at"
-        ):
-            rows[meeting.workspace_id].next_meeting = meeting
+    for w in workspaces:
+        if w.next_meeting_id:
+            rows[w.pk].next_meeting = NextMeeting(
+                w.next_meeting_id, w.next_meeting_title, w.next_meeting_starts_at
+            )
     return list(rows.values()), workspaces[0].visible
 
 

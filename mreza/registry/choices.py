@@ -53,14 +53,20 @@ def _request_ended(**kwargs):
     _request.versions = None
 
 
+# Every scope this process has asked for (the registry's own and those of the apps that keep
+# their pieces here, e.g. progress/caching.py): the first look in a request fetches all their
+# versions in one round trip, instead of one more for each further scope a page uses.
+_known_scopes = {REGIONS: None, MUNICIPALITIES: None}
+
+
 def version(scope):
     memo = getattr(_request, "versions", None)
     if memo is not None and not memo:
-        # the first look in this request: both scopes in one round trip
-        keys = {f"{PREFIX}:version:{s}": s for s in (REGIONS, MUNICIPALITIES)}
+        keys = {f"{PREFIX}:version:{s}": s for s in tuple(_known_scopes)}
         memo.update((keys[k], v) for k, v in cache.get_many(list(keys)).items())
     if memo is not None and scope in memo:
         return memo[scope]
+    _known_scopes.setdefault(scope, None)  # a dict for its order; read above as a snapshot
     key = f"{PREFIX}:version:{scope}"
     value = cache.get(key)
     if value is None:

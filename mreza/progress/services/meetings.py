@@ -27,7 +27,7 @@ from mreza.core import jobs
 from mreza.core.access import workspace_member_ids
 from mreza.core.templatetags.mreza import script
 from mreza.core.versioning import save_versioned
-from mreza.progress import ics
+from mreza.progress import caching, ics
 from mreza.progress.models import (
     Activity,
     AgendaItem,
@@ -280,6 +280,8 @@ def _mark_held(meeting: Meeting):
             status=Meeting.Status.HELD
         )
         meeting.status = Meeting.Status.HELD
+        # an UPDATE records no audit entry, which is what forgets the cached figures
+        caching.workspace_changed(meeting.workspace_id)
 
 
 # ---------------------------------------------------------------- agenda

@@ -40,22 +40,29 @@ def overdue_q(today: datetime.date) -> Q:
     return Q(status__in=OPEN, due_on__lt=today)
 
 
-def owed_by(user) -> QuerySet[Activity]:
+def owed_by(user, visible_ids: list[int] | None = None) -> QuerySet[Activity]:
     """What `user` owes, the one answer of every "what I owe" list (workspace home, "my networks",
     the dashboard): open activities in workspaces the user may see where the user is the
     responsible person, or one of the user's municipalities is the responsible member and no
     person is named. A meeting's decision owes through the activity it became; commitments are
-    the member's promises, not a person's, and are not owed here."""
+    the member's promises, not a person's, and are not owed here.
+
+    `visible_ids`: the workspaces to look in, which the caller has just read through the
+    policy (`workspaces_visible_to`, or Perm.VIEW for one workspace), so that the query does
+    not repeat the visibility rule as a subquery (built and compiled again on every page)."""
     if not user.is_authenticated:
         return Activity.objects.none()
     # an Exists, not a join through the roles: one row per activity however many roles match
     ours = MunicipalRole.objects.filter(
         user_id=user.pk, municipality_id=OuterRef("responsible_member__municipality_id")
     )
-    return (
+    activities = (
         workspace_parts_visible_to(user, Activity)
-        .filter(status__in=OPEN)
-        .filter(Q(responsible_person_id=user.pk) | Q(Exists(ours), responsible_person__isnull=True))
+        if visible_ids is None
+        else Activity.objects.filter(workspace_id__in=visible_ids)
+    )
+    return activities.filter(status__in=OPEN).filter(
+        Q(responsible_person_id=user.pk) | Q(Exists(ours), responsible_person__isnull=True)
     )
 
 

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -80,21 +80,47 @@ class Figures:
         return sum(shares) / len(shares) if shares else None
 
 
-def figures(workspace_ids, today=None, now=None, *, members=None, attendance=True):
+def figures(workspace_ids, today=None, now=None, *, members=None, attendance=True, rows=None):
     """{workspace id: Figures} for the given workspaces, in six queries however many.
 
     A page that has the members already passes them (`members`: every member of the workspaces,
     also those that left); one that shows no attendance rates says `attendance=False`: two
-    queries fewer (the workspace home)."""
+    queries fewer (the workspace home). `rows`: what `figure_rows` read, when the page has them
+    already (the workspace home keeps them in the cache, `caching.home_figure_rows`)."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     ids = list(workspace_ids)
     result = {pk: Figures() for pk in ids}
     if not ids:
         return result
+    if rows is None:
+        rows = figure_rows(ids, today, now, attendance=attendance)
+    for pk, (total, done, overdue) in rows["activities"].items():
+        one = result[pk]
+        one.activities, one.done, one.overdue = total, done, overdue
+    for pk, (total, due, held) in rows["meetings"].items():
+        one = result[pk]
+        one.meetings_planned, one.meetings_due, one.meetings_held = total, due, held
+    attended = rows["attended"]
+    if members is None:
+        members = Member.objects.filter(workspace_id__in=ids).select_related("municipality")
+    for member in members:
+        one = result[member.workspace_id]
+        n = attended.get(member.pk, 0)
+        rate = n / one.meetings_held if attendance and one.meetings_held else None
+        one.members.append((member, n, rate))
+    _indicator_figures(rows["indicators"], rows["newest"], result)
+    return result
+
+
+def figure_rows(ids, today, now, *, attendance=True):
+    """What the figures of the workspaces `ids` are made of, as read from the database: plain
+    values and indicator rows, nothing of the reader (the workspace home caches them). Also
+    `next_start`: when the next meeting begins, from which on "meetings due" counts one more."""
     open_ = Q(status__in=OPEN)
-    for row in (
-        Activity.objects.filter(workspace_id__in=ids)
+    activities = {
+        row["workspace_id"]: (row["total"], row["done"], row["overdue"])
+        for row in Activity.objects.filter(workspace_id__in=ids)
         .exclude(status=Activity.Status.CANCELLED)
         .values("workspace_id")
         .annotate(
@@ -103,9 +129,8 @@ def figures(workspace_ids, today=None, now=None, *, members=None, attendance=Tru
             overdue=Count("id", filter=open_ & Q(due_on__lt=today)),
         )
         .order_by()
-    ):
-        one = result[row["workspace_id"]]
-        one.activities, one.done, one.overdue = row["total"], row["done"], row["overdue"]
+    }
+    meetings, next_start = {}, None
     for row in (
         Meeting.objects.filter(workspace_id__in=ids)
         .exclude(status=Meeting.Status.CANCELLED)
@@ -114,12 +139,13 @@ def figures(workspace_ids, today=None, now=None, *, members=None, attendance=Tru
             total=Count("id"),
             due=Count("id", filter=Q(starts_at__lt=now)),
             held=Count("id", filter=Q(status=Meeting.Status.HELD)),
+            next_start=Min("starts_at", filter=Q(starts_at__gte=now)),
         )
         .order_by()
     ):
-        one = result[row["workspace_id"]]
-        one.meetings_planned, one.meetings_due = row["total"], row["due"]
-        one.meetings_held = row["held"]
+        meetings[row["workspace_id"]] = (row["total"], row["due"], row["held"])
+        if row["next_start"] and (next_start is None or row["next_start"] < next_start):
+            next_start = row["next_start"]
     attended = (
         {
             row["member_id"]: row["n"]
@@ -135,18 +161,6 @@ def figures(workspace_ids, today=None, now=None, *, members=None, attendance=Tru
         if attendance
         else {}
     )
-    if members is None:
-        members = Member.objects.filter(workspace_id__in=ids).select_related("municipality")
-    for member in members:
-        one = result[member.workspace_id]
-        n = attended.get(member.pk, 0)
-        rate = n / one.meetings_held if attendance and one.meetings_held else None
-        one.members.append((member, n, rate))
-    _indicator_figures(ids, result)
-    return result
-
-
-def _indicator_figures(ids, result):
     indicators = list(
         Indicator.objects.filter(goal__workspace_id__in=ids)
         .select_related("goal")
@@ -159,6 +173,17 @@ def _indicator_figures(ids, result):
         .values_list("indicator_id", "member_id", "value")
     ):
         newest[(indicator_id, member_id)] = value
+    return {
+        "activities": activities,
+        "meetings": meetings,
+        "next_start": next_start,
+        "attended": attended,
+        "indicators": indicators,
+        "newest": newest,
+    }
+
+
+def _indicator_figures(indicators, newest, result):
     for indicator in indicators:
         one = result[indicator.goal.workspace_id]
         figure = IndicatorFigure(indicator)

@@ -51,6 +51,7 @@ from mreza.progress.views.progress import (
     OPEN,
     area_name,
     chart_date,
+    figure_rows,
     figures,
     plan_chart,
 )
@@ -189,14 +190,19 @@ def home(request, workspace):
         activities.filter(due_on__gte=today).only("title", "due_on").order_by("due_on", "id")[:5]
     )
     owed = list(
-        owed_by(user)
-        .filter(workspace=workspace)
-        .order_by("due_on", "id")
-        .only("pk", "title", "due_on")[:10]
+        # the workspace was read through the policy (workspace_view, Perm.VIEW)
+        owed_by(user, [workspace.pk]).order_by("due_on", "id").only("pk", "title", "due_on")[:10]
     )
     meetings = list(_upcoming_meetings(user, [workspace.pk], now, with_host=True)[:3])
     # the members are in hand, and the home shows no attendance rates
-    one = figures([workspace.pk], today, now, members=members, attendance=False)[workspace.pk]
+    read = caching.home_figure_rows(
+        workspace.pk,
+        today,
+        now,
+        lambda: figure_rows([workspace.pk], today, now, attendance=False),
+    )
+    one = figures([workspace.pk], today, now, members=members, attendance=False, rows=read)
+    one = one[workspace.pk]
     subcriteria = caching.subcriteria([(workspace.framework_id, workspace.area)])
     context = {
         "members": rows,
@@ -283,10 +289,7 @@ def mine(request):
     mine_ids = set(roles_of(user).municipal)
     owed, meetings = {}, {}
     for activity in (
-        owed_by(user)
-        .filter(workspace_id__in=ids)
-        .only("pk", "workspace_id", "title", "due_on")
-        .order_by("due_on", "id")
+        owed_by(user, ids).only("pk", "workspace_id", "title", "due_on").order_by("due_on", "id")
     ):
         owed.setdefault(activity.workspace_id, []).append(activity)
     for meeting in _upcoming_meetings(user, ids, now):
