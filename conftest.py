@@ -49,6 +49,18 @@ def _fast_and_quiet(settings):
     settings.MREZA_JOBS = "sync"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: SQLite hands out the same ids again after a
+    rollback, so an entry cached by an earlier test (area names, choices) could be read as a later
+    test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     from mreza.accounts.models import MunicipalRole, OrganisationRole, User

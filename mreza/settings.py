@@ -297,6 +297,8 @@ MREZA_PERIODIC_JOBS = [
     ("clearsessions", 86400),
     # weekly digests (each user a week after their last), overdue and upcoming-meeting reminders
     ("send_progress_digests", 3600),
+    # the open-data ZIP of /open-data/, rebuilt nightly
+    ("build_open_data", 86400),
 ]
 
 # An optional XYZ tile layer for maps; empty means fully offline outlines only.
@@ -313,6 +315,11 @@ MREZA_EVIDENCE_MAX_BYTES = env_int("MREZA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # kept only in the cache; how long a survey form stays valid (seconds).
 MREZA_SURVEY_RATE_SUBMISSIONS = env_int("MREZA_SURVEY_RATE_SUBMISSIONS", 30)
 MREZA_SURVEY_RATE_WINDOW = env_int("MREZA_SURVEY_RATE_WINDOW", 600)
+# The API: requests per minute per client address (no token) and per token; above: 429.
+MREZA_API_RATE_LIMITS = {
+    "anonymous": (env_int("MREZA_API_RATE_ANONYMOUS", 120), 60),
+    "token": (env_int("MREZA_API_RATE_TOKEN", 600), 60),
+}
 MREZA_SURVEY_FORM_MAX_AGE = env_int("MREZA_SURVEY_FORM_MAX_AGE", 24 * 3600)
 MREZA_DOCUMENT_MAX_BYTES = env_int("MREZA_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 

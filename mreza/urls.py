@@ -32,7 +32,16 @@ urlpatterns = [
     # the API (/api/v1/) and open data (/open-data/)
     path("", include("mreza.api.urls")),
     path("", include("mreza.opendata.urls")),
+    # a user's API tokens (/account/api-tokens/)
+    path("", include("mreza.api.tokens_urls")),
     path("", include("mreza.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# JSON errors under /api/ (also when a middleware refuses the request before any view); the site's
+# own pages everywhere else
+handler400 = "mreza.api.conventions.handler400"
+handler403 = "mreza.api.conventions.handler403"
+handler404 = "mreza.api.conventions.handler404"
+handler500 = "mreza.api.conventions.handler500"

@@ -6,7 +6,8 @@ from django.utils.http import urlencode
 from mreza.core.access import roles_of
 
 # Pages a user without TOTP may still reach: setting it up, leaving, switching language.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/invitations/")
+# /api/ signs in with tokens, never with the session, so the session's second factor is not asked
+ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/invitations/", "/api/")
 # Pages a user who HAS TOTP but has not entered a code in this session may reach: only the code
 # form itself and signing out. Everything else under /accounts/ (password change, e-mail, MFA
 # settings) is a security page and needs the second factor too.
@@ -15,6 +16,7 @@ UNVERIFIED_ALLOWED_PREFIXES = (
     "/accounts/logout/",
     "/i18n/",
     "/static/",
+    "/api/",
 )
 
 

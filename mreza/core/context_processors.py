@@ -22,4 +22,8 @@ def navigation(request):
         "reader_script": reader_script(),
         "is_platform_admin": bool(roles and roles.is_admin),
         "is_network_coordinator": bool(roles and (roles.is_network_coordinator or roles.is_admin)),
+        # who reviews or validates good practices (what waits is on their queue)
+        "reviews_practices": bool(
+            roles and (roles.is_network_coordinator or roles.is_expert or roles.is_admin)
+        ),
     }

@@ -22,6 +22,7 @@ its rules and `RULES`, its entry in `policy._rules()` and its persona tables. Ro
 `core.roles`, never string literals.
 """
 
+from mreza.core.access.api import network_places_visible_to, networks_visible_to, tokens_visible_to
 from mreza.core.access.assessment import (
     assessments_led_by,
     assessments_visible_to,
@@ -39,6 +40,7 @@ from mreza.core.access.base import (
     roles_of,
 )
 from mreza.core.access.evaluation import EVALUATION_PATHS, evaluations_visible_to
+from mreza.core.access.events import events_run_by, events_visible_to, organisations_for_events
 from mreza.core.access.networks import organisations_coordinated_by, rounds_visible_to
 from mreza.core.access.policy import (
     coordinated_municipalities,
@@ -48,9 +50,15 @@ from mreza.core.access.policy import (
     municipalities_to_accept_for,
     require,
 )
-from mreza.core.access.practices import practices_visible_to, published_practices
+from mreza.core.access.practices import (
+    expert_municipality_ids,
+    practices_to_review,
+    practices_visible_to,
+    published_practices,
+)
 from mreza.core.access.progress import (
     WORKSPACE_PATHS,
+    plans_visible_to,
     runs_workspace,
     workspace_member_ids,
     workspace_parts_visible_to,
@@ -74,13 +82,21 @@ __all__ = [
     "entries_visible_to",
     "entry_visible",
     "evaluations_visible_to",
+    "events_run_by",
+    "events_visible_to",
+    "expert_municipality_ids",
     "get_or_deny",
     "group_role",
     "managed_municipalities",
     "may",
     "may_follow_changes",
     "municipalities_to_accept_for",
+    "network_places_visible_to",
+    "networks_visible_to",
     "organisations_coordinated_by",
+    "organisations_for_events",
+    "plans_visible_to",
+    "practices_to_review",
     "practices_visible_to",
     "profiles_visible_to",
     "published_practices",
@@ -89,6 +105,7 @@ __all__ = [
     "rounds_visible_to",
     "runs_workspace",
     "surveys_visible_to",
+    "tokens_visible_to",
     "workspace_history",
     "workspace_member_ids",
     "workspace_parts_visible_to",

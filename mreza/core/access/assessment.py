@@ -8,6 +8,7 @@ from mreza.assessment.models import (
     Assessment,
     Entry,
     EvidenceFile,
+    Framework,
     GroupMember,
     LearningProfile,
 )
@@ -175,7 +176,14 @@ def assessments_led_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]
     ).distinct()
 
 
+def _framework_rule(user, perm, framework):
+    """A framework (CAF, ELoGE) is a published reference text: anybody reads it; it is loaded
+    and changed only by administrators (the command line)."""
+    return perm == Perm.VIEW or roles_of(user).is_admin
+
+
 RULES = {
+    Framework: _framework_rule,
     Assessment: _assessment_rule,
     LearningProfile: _profile_rule,
     Entry: _entry_rule,

@@ -8,6 +8,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
 from mreza.accounts.models import Invitation, MunicipalRole, OrganisationRole
+from mreza.api.models import ApiToken
 from mreza.assessment.models import (
     Assessment,
     Consensus,
@@ -26,11 +27,24 @@ from mreza.core.models import AuditEntry
 from mreza.core.roles import (
     MunicipalRoleName,
 )
+from mreza.events.models import AttendanceCertificate, Event, Session, Speaker
+from mreza.events.models import Registration as EventRegistration
 from mreza.networks.models import (
     GroupingRound,
     Network,
     NetworkMembership,
     Partnership,
+)
+from mreza.opendata.models import OpenDataRelease
+from mreza.practices.models import (
+    Attachment,
+    Practice,
+    PracticeRevision,
+    Replication,
+    ResultFigure,
+    ReviewStep,
+    TransferOffer,
+    TransferRequest,
 )
 from mreza.progress.models import (
     Workspace,
@@ -87,6 +101,15 @@ def audit_kinds():
         Item,
         Wave,
         Response,
+        # good practices: the author municipality's (a transfer request: the requester's)
+        Practice,
+        ResultFigure,
+        Attachment,
+        ReviewStep,
+        PracticeRevision,
+        TransferOffer,
+        TransferRequest,
+        Replication,
     }
     restricted = {
         Entry: lambda user: entries_visible_to(user, Entry.objects.all()),
@@ -94,7 +117,23 @@ def audit_kinds():
             entry__in=entries_visible_to(user, Entry.objects.all())
         ),
     }
-    unscoped = {Country, Region, Organisation, Framework, OrganisationRole, GroupingRound, Network}
+    unscoped = {
+        Country,
+        Region,
+        Organisation,
+        Framework,
+        OrganisationRole,
+        GroupingRound,
+        Network,
+        # events belong to organisations; registrations hold personal data
+        Event,
+        Session,
+        Speaker,
+        EventRegistration,
+        AttendanceCertificate,
+        ApiToken,
+        OpenDataRelease,
+    }
     return scope, restricted, unscoped, {Workspace, *WORKSPACE_PATHS, *EVALUATION_PATHS}
 
 

@@ -156,6 +156,10 @@ class Roles:
         )
 
     @property
+    def is_expert(self) -> bool:
+        return any(OrganisationRoleName.EXPERT in r for r in self.organisation.values())
+
+    @property
     def is_network_coordinator(self) -> bool:
         return any(
             OrganisationRoleName.NETWORK_COORDINATOR in r for r in self.organisation.values()

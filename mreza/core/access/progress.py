@@ -143,6 +143,15 @@ def workspaces_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet
     )
 
 
+def plans_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The workspaces whose plan and progress pages the user may open (Perm.VIEW_PLAN as a
+    queryset): published ones for everybody, and the ones the user may see."""
+    visible = Q(is_published=True)
+    if user.is_authenticated:
+        visible |= Q(pk__in=workspaces_visible_to(user, Workspace.objects.all()).values("pk"))
+    return queryset.filter(visible)
+
+
 def workspaces_run_by(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
     """The workspaces the user runs (the rule of MANAGE_WORKSPACE, as a queryset): named
     coordinator, network coordinator of the organisation, or — a twinning, which has no
@@ -171,4 +180,4 @@ def workspace_parts_visible_to(user: "AnyUser", model: "type[M]") -> "QuerySet[M
     return model._default_manager.filter(**{f"{path}__in": visible})
 
 
-RULES = {Workspace: workspace_rule, **dict.fromkeys(WORKSPACE_PATHS, _workspace_part_rule)}
+RULES: dict = {Workspace: workspace_rule, **dict.fromkeys(WORKSPACE_PATHS, _workspace_part_rule)}

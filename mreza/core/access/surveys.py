@@ -96,7 +96,7 @@ def surveys_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]
     return queryset.filter(visible)
 
 
-RULES = {
+RULES: dict = {
     Survey: _survey_rule,
     Wave: _wave_rule,
     **dict.fromkeys(SURVEY_PATHS, _survey_part_rule),

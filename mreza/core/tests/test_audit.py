@@ -48,6 +48,8 @@ SECRET_LOOKING = (
     "salt",
     "nonce",
 )
+# Looked at and not secret: their names only resemble a secret's.
+NOT_SECRET = {"Speaker.session"}  # an event programme's session, not a sign-in session
 
 
 def test_no_audited_model_records_a_secret_looking_field():
@@ -66,7 +68,7 @@ def test_no_audited_model_records_a_secret_looking_field():
                 {field.name, field.attname} & excluded
             ):
                 leaks.append(f"{model.__name__}.{field.name}")
-    assert leaks == []
+    assert sorted(set(leaks) - NOT_SECRET) == []
 
 
 def test_invitation_declares_its_token_secret(world):

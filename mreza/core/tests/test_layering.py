@@ -35,6 +35,8 @@ PURE = (
     "mreza.surveys.answers",
     "mreza.evaluation.charts",
     "mreza.evaluation.recognition",
+    "mreza.core.richtext",
+    "mreza.practices.snippets",
 )
 # Lowest first; a module may import its own layer and the layers below. A new app gets its place
 # here.

@@ -1,10 +1,10 @@
 """Who may do what: one table per object type, persona × Perm → allowed (Y) or not (-).
 
-Each cell is checked twice: `may()` in the policy (the mreza/core/access package) and, where a page decides
-it, the HTTP status that persona gets at a representative URL for that Perm — a page (200) or a
-redirect after the action (302) when allowed; when refused, 403 if they may see the object but not
-act on it,
-404 if they may not even see it, and a redirect to the sign-in page for anonymous visitors.
+Each cell is checked twice: `may()` in the policy (the mreza/core/access package) and, where a page
+decides it, the HTTP status that persona gets at a representative URL for that Perm — a page (200)
+or a redirect after the action (302) when allowed; when refused, 403 if they may see the object but
+not act on it, 404 if they may not even see it, and a redirect to the sign-in page for anonymous
+visitors.
 
 Adding an app (or a new kind of object) means: add its Perms to `Perm`, add its rule to the policy,
 make its views call `get_or_deny` / `require` / `may`, and add a table here with a row per persona
@@ -260,6 +260,19 @@ admin             Y
 anonymous         -
 """
 
+# alice's own API token: hers alone to see and revoke (administrators included: never another's)
+API_TOKEN = """
+            view  manage_tokens
+alice        Y         Y
+bob          -         -
+charlie      -         -
+dana         -         -
+mara         -         -
+nada         -         -
+admin        -         -
+anonymous    -         -
+"""
+
 
 # ------------------------------------------------------------------------------------ the world
 
@@ -267,10 +280,11 @@ anonymous         -
 @pytest.fixture
 def w(world, caf, settings, tmp_path):
     from mreza.accounts.models import MunicipalRole, OrganisationRole, User
-    from mreza.core.roles import OrganisationRoleName
+    from mreza.api.private.services import issue_token
     from mreza.assessment import services
     from mreza.assessment.models import EvidenceFile, LearningProfile, Subcriterion
     from mreza.core.models import AuditEntry
+    from mreza.core.roles import OrganisationRoleName
     from mreza.networks.models import (
         GroupingRound,
         Network,
@@ -338,6 +352,7 @@ def w(world, caf, settings, tmp_path):
     world.audit_entry = AuditEntry.objects.get(
         content_type__model="learningprofile", object_id=str(world.profile.pk), action="create"
     )
+    world.api_token = issue_token(world.alice, "Alice's", read_only=True, expires_on=None)[0]
     step4.build(world)
     practices_tables.build(world)
     events_tables.build(world)
@@ -387,6 +402,7 @@ OBJECTS = {
     "WORKSPACE": lambda w: w.workspace,
     "PUBLISHED_WORKSPACE": lambda w: w.published,
     "TWINNING": lambda w: w.twinning,
+    "API_TOKEN": lambda w: w.api_token,
 }
 
 TABLES = {name: globals()[name] for name in OBJECTS}
@@ -506,6 +522,10 @@ URLS = {
     },
 }
 
+URLS["API_TOKEN"] = {
+    Perm.VIEW: None,  # listed on the owner's token page through tokens_visible_to
+    Perm.MANAGE_TOKENS: ("get", "/account/api-tokens/{w.api_token.pk}/revoke/", None),
+}
 URLS |= step4.URLS | practices_tables.URLS | events_tables.URLS
 
 CELLS = [(name, *cell) for name, text in TABLES.items() for cell in table(text)]

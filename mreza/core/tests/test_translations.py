@@ -92,12 +92,16 @@ def test_serbian_cyrillic_catalogue_has_no_latin_translations(catalogue):
     # product names (written in Latin in Serbian Cyrillic text too) stay Latin; so do the few
     # symbols and codes below.
     technical = re.compile(
-        r"%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
+        r"<code>.*?</code>|%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
         r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|NaN)\b|<[^>]+>"
         r"|\.(?:csv|xlsx)\b|\b(?:CSV|XLSX|MB|[A-Z]{2,}[0-9-]*)\b"
         # statistical symbols (t-test, Cohen's d and h, Cramér's V, p), the paper size, the ELoGE
         # framework, and the example codes a user types as they are („overall”, „yes | Да”)
         r"|\b[tpdhV]\b|\bA4\b|\bELoGE\b|„[a-z_]+"
+        # file names, example addresses and HTTP headers a user types or reads as they are; key
+        # names on the keyboard; data formats and standards named by their own names
+        r"|[\w-]+\.(?:csv|json|ics)\b|\.ics\b|(?<!\w)/[\w/]+/"
+        r"|\b(?:Ctrl|Cmd|Mac|Atom|Frictionless Data|alpha-2)\b"
     )
     latin = [e.msgstr for e in po if re.search(r"[A-Za-z]", technical.sub("", e.msgstr))]
     assert not latin, latin[:10]

@@ -181,6 +181,7 @@ def test_one_schedule_of_periodic_jobs(db, settings):
         "recover_jobs",
         "clearsessions",
         "send_progress_digests",
+        "build_open_data",
     ]
     for command, _every in settings.MREZA_PERIODIC_JOBS:
         call_command(command, verbosity=0)  # each is a management command that runs

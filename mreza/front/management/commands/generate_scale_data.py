@@ -11,6 +11,7 @@ from django.db import transaction
 from mreza.accounts.models import MunicipalRole, User
 from mreza.assessment import demo
 from mreza.assessment.services import install_shipped_frameworks
+from mreza.practices import scale as practices_scale
 from mreza.progress import scale as progress_scale
 from mreza.registry import choices
 from mreza.registry.models import Country, Membership, Municipality, Organisation, Region
@@ -84,6 +85,12 @@ class Command(BaseCommand):
             default=8,
             help="Municipalities per network workspace (step 3); 0 for none.",
         )
+        parser.add_argument(
+            "--practices",
+            type=int,
+            default=0,
+            help="Good practices to write (step 5; about 92 %% published); 0 for none.",
+        )
 
     def handle(
         self,
@@ -94,6 +101,7 @@ class Command(BaseCommand):
         assessment_share,
         assessors,
         network_size,
+        practices=0,
         **options,
     ):
         if municipalities < 1:
@@ -205,6 +213,10 @@ class Command(BaseCommand):
                 "Created {workspaces} network workspaces with {activities} activities, "
                 "{meetings} meetings and {measurements} measured values.".format(**counts)
             )
+        if practices:
+            with transaction.atomic():
+                practices_scale.generate(practices, seed=seed)
+            self.stdout.write(f"Created {practices} good practices.")
         self.stdout.write(
             f"Created {assessments} accepted self-assessments with {assessors} assessors each. "
             f"Created {municipalities} municipalities in {region_count} regions and "

@@ -2,6 +2,7 @@ import random
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -11,6 +12,8 @@ from mreza.assessment.models import Assessment
 from mreza.assessment.services import install_shipped_frameworks
 from mreza.core.audit import acting_as
 from mreza.evaluation import demo as evaluation_demo
+from mreza.events import demo as events_demo
+from mreza.practices import demo as practices_demo
 from mreza.progress import demo as progress_demo
 from mreza.registry.importing import plan_and_apply, read_path
 from mreza.registry.models import Country, Municipality, Organisation
@@ -45,6 +48,7 @@ DEMO_PEOPLE = [
     ("dana@mreza.demo", "Дана Илић", "sr-ijekavsk", [], [("SOGRS", "network_coordinator")]),
     ("emir@mreza.demo", "Emir Softić", "bs", [], [("SOGFBIH", "network_coordinator")]),
     ("erin@mreza.demo", "Erina Knežević", "hr", [], [("SOGFBIH", "expert")]),
+    ("vesna@mreza.demo", "Весна Тодоровић", "sr-ijekavsk", [], [("SOGRS", "expert")]),
     ("tina@mreza.demo", "Tina Babić", "hr", [], [("ADS-BIH", "training_commission")]),
     # Bulgaria: Smolyan and the national association НСОРБ.
     ("maria@mreza.demo", "Мария Караиванова", "bg", [("BG-SML31", "coordinator")], []),
@@ -125,6 +129,12 @@ class Command(BaseCommand):
             surveys_demo.load(self.stdout)
         with transaction.atomic(), acting_as(None, "load_demo"):
             evaluation_demo.load(self.stdout)
+        with transaction.atomic(), acting_as(None, "load_demo"):
+            practices_demo.load(self.stdout)
+        with transaction.atomic(), acting_as(None, "load_demo"):
+            events_demo.load(self.stdout)
+        # the open-data release of /open-data/ (rebuilt nightly in production)
+        call_command("build_open_data", verbosity=0)
         self.stdout.write(
             f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records)."
         )
