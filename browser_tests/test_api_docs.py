@@ -4,12 +4,10 @@ nothing is blocked, nothing is loaded from elsewhere."""
 
 import pytest
 
-from browser_tests.conftest import browser  # noqa: F401 (fixture: Debian's chromium)
-
 pytestmark = pytest.mark.browser
 
 
-def test_the_docs_page_renders_every_operation_under_the_csp(browser, live_server):  # noqa: F811
+def test_the_docs_page_renders_every_operation_under_the_csp(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     problems, elsewhere = [], []
