@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils import translation
 
 from mreza.core.access import roles_of
@@ -18,7 +17,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     roles = roles_of(user) if user is not None else None
     return {
-        "LANGUAGES_AVAILABLE": settings.LANGUAGES,
         "reader_script": reader_script(),
         "is_platform_admin": bool(roles and roles.is_admin),
         "is_network_coordinator": bool(roles and (roles.is_network_coordinator or roles.is_admin)),

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import translation
 
+from mreza.core import chrome
 from mreza.core.context_processors import reader_script
 from mreza.core.texts import localized as pick
 from mreza.text import bg_to_lat, detect_script, to_script
@@ -47,3 +48,20 @@ def localized(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context):
+    """The main navigation for this reader's roles (core/chrome.py keeps it rendered)."""
+    return chrome.main_nav(context)
+
+
+@register.simple_tag
+def language_options():
+    """The language choices of the header, the active one selected."""
+    return chrome.language_options()
+
+
+@register.simple_tag
+def site_footer():
+    return chrome.footer()
