@@ -15,3 +15,23 @@ class EventsConfig(AppConfig):
 
         verification.register(verification_lookup)
         sitemaps.register("events", EventSitemap)
+        self._forget_the_public_list_on_change()
+
+    def _forget_the_public_list_on_change(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from mreza.events.models import Event, Registration
+        from mreza.events.views.events import PUBLIC_LIST
+        from mreza.registry import choices
+
+        def changed(sender, **kwargs):
+            choices.changed(PUBLIC_LIST)
+
+        for model in (Event, Registration):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    changed,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"events-list-{model.__name__}-{signal is post_save}",
+                )

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,26 +27,49 @@ from mreza.events.views import EVENTS, event_for, with_counts
 from mreza.events.views.registrations import registration_context
 from mreza.practices.models import Practice
 from mreza.progress.models import Workspace
+from mreza.registry import choices
 
 PAST_PER_PAGE = 20
+# the registry cache scope of the anonymous events list (apps.py forgets it on change)
+PUBLIC_LIST = "events-public-list"
 FORM_TEMPLATE = "events/event_form.html"
 
 
 @require_GET
 def event_list(request):
     now = timezone.now()
-    visible = with_counts(events_visible_to(request.user, EVENTS))
-    upcoming = visible.filter(ends_at__gte=now).order_by("starts_at", "id")
-    past = Paginator(visible.filter(ends_at__lt=now).order_by("-starts_at", "-id"), PAST_PER_PAGE)
     context = {
-        "upcoming": list(upcoming),
-        "past": past.get_page(request.GET.get("page")),
+        "sections": _list_sections(request, now),
         "may_create": may(request.user, Perm.CREATE_EVENT),
         "drafts": list(events_run_by(request.user, Event.objects.filter(status="draft"))[:50])
         if request.user.is_authenticated
         else [],
     }
     return render(request, "events/event_list.html", context)
+
+
+def _list_sections(request, now):
+    """The upcoming and past events, rendered. What an anonymous visitor sees is the same for
+    everyone: kept rendered per language and page until an event, a registration or the
+    registry changes (apps.py bumps the scope), and for the minute (an event that ends moves to
+    the past). A signed-in reader may see more events: rendered for each request."""
+
+    def build():
+        visible = with_counts(events_visible_to(request.user, EVENTS))
+        upcoming = visible.filter(ends_at__gte=now).order_by("starts_at", "id")
+        past = Paginator(
+            visible.filter(ends_at__lt=now).order_by("-starts_at", "-id"), PAST_PER_PAGE
+        )
+        context = {"upcoming": list(upcoming), "past": past.get_page(request.GET.get("page"))}
+        return render_to_string("events/_event_sections.html", context, request=request)
+
+    page = request.GET.get("page", "1")
+    bounded = set(request.GET) <= {"page"} and page.isdigit() and 1 <= int(page) <= 500
+    if request.user.is_authenticated or not bounded or str(int(page)) != page:
+        return build()
+    minute = now.strftime("%Y%m%d%H%M")
+    registry = choices.version(choices.MUNICIPALITIES)  # organiser and host names
+    return choices.cached(PUBLIC_LIST, "events", build, page, minute, registry)
 
 
 def _sessions():
