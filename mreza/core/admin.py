@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from mreza.core.access import audit_entries_visible_to
-from mreza.core.models import AuditEntry
+from mreza.core.models import AuditEntry, PeriodicJobRun
 
 
 @admin.register(AuditEntry)
@@ -23,4 +24,25 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodicJobRun)
+class PeriodicJobRunAdmin(admin.ModelAdmin):
+    """When each periodic job last ran and how it ended, for the administrator to look at."""
+
+    list_display = ["command", "last_started_at", "last_finished_at", "failed"]
+    readonly_fields = ["command", "last_started_at", "last_finished_at", "last_error"]
+
+    @admin.display(boolean=True, description=_("failed"))
+    def failed(self, obj):
+        return bool(obj.last_error)
+
+    # written by the job runner only (core.jobs): an edit would move a job's schedule by hand.
+    # Deleting a row stays allowed: the job is then due at once (run it now, or after the clock
+    # was set back).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -6,20 +6,25 @@ module); `settings.MREZA_JOBS` decides who runs them (see docs/ARCHITECTURE.md, 
 
 - "sync": the immediate backend runs the job inside the call (tests);
 - "thread": the job is queued in the database and a worker thread of this process works the
-  queue off, and runs the periodic jobs of `settings.MREZA_PERIODIC_JOBS` (demo: no extra process);
+  queue off, and runs the periodic jobs of `settings.MREZA_PERIODIC_JOBS`, each once per interval
+  across all the web processes (`PeriodicJobRun`; demo: no extra process);
 - "worker": the job is queued in the database for `manage.py db_worker` (production).
 """
 
+import datetime
 import logging
 import os
 import threading
-import time
+import traceback
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import close_old_connections, connections, transaction
+from django.db import IntegrityError, close_old_connections, connections, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.exceptions import TaskResultDoesNotExist
+
+from mreza.core.models import PeriodicJobRun
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +108,6 @@ def stop_embedded_worker(timeout=30):
 def _embedded_loop(interval=1.0):
     from django_tasks_db.management.commands.db_worker import Worker
 
-    last_run: dict[str, float] = {}
     try:
         while not _stop.is_set():
             try:
@@ -118,7 +122,7 @@ def _embedded_loop(interval=1.0):
                     worker_id=f"web-{os.getpid()}-{threading.get_ident()}"[:64],
                     excluded_queue_names=[],
                 ).run()
-                run_due_periodic_jobs(last_run)
+                run_due_periodic_jobs()
             except Exception:  # a broken job or a lost connection must not stop the thread
                 log.exception("embedded job worker")
             finally:
@@ -128,13 +132,64 @@ def _embedded_loop(interval=1.0):
         connections.close_all()  # this thread's own connections
 
 
-def run_due_periodic_jobs(last_run, now=None):
-    """Run each command of `settings.MREZA_PERIODIC_JOBS` whose interval has passed."""
-    now = time.monotonic() if now is None else now
-    for command, every in settings.MREZA_PERIODIC_JOBS:
-        if now - last_run.get(command, -every) >= every:
-            last_run[command] = now
-            try:
-                call_command(command, verbosity=0)
-            except Exception:
-                log.exception("periodic job %s", command)
+def run_due_periodic_jobs(now=None):
+    """Run each command of `settings.MREZA_PERIODIC_JOBS` whose interval has passed, by the wall
+    clock (`timezone.now()`) and across every process sharing the database: each web process's
+    worker thread calls this, but a run is claimed in `PeriodicJobRun` first (`claim`), so a
+    restart or a second gunicorn worker does not run the jobs again.
+
+    - The interval counts from the start of the last run, whoever ran it and however long it took.
+    - A command that has never run (no row) is due at once, for daily jobs too: a fresh install
+      gets its first open-data release and session cleanup without waiting a day, and only the
+      one process that wins the claim runs it. (After that first run a restart runs nothing.)
+    - A job still running when its interval has passed again is started again: the commands are
+      safe to run twice, and a process that died mid-run must not block its job for good.
+    - A command that fails is logged, its error kept on the row (`last_error`, blank after a run
+      that succeeded), and the next job runs all the same.
+    """
+    now = timezone.now() if now is None else now
+    schedule = settings.MREZA_PERIODIC_JOBS
+    started = dict(
+        PeriodicJobRun.objects.filter(command__in=[c for c, _every in schedule]).values_list(
+            "command", "last_started_at"
+        )
+    )
+    for command, every in schedule:
+        last = started.get(command)
+        # the read above spares an UPDATE per job and second; the claim alone decides
+        if last is not None and now - last < datetime.timedelta(seconds=every):
+            continue
+        if claim(command, every, now):
+            _run_periodic(command, now)
+
+
+def claim(command, every, now):
+    """Take the run of `command` due at `now` for this process; True for exactly one of the
+    processes that try at the same moment. A conditional UPDATE (or, for a command that has
+    never run, the INSERT of its row, unique by command) decides, on SQLite and PostgreSQL,
+    without a lock held while the job runs."""
+    due_before = now - datetime.timedelta(seconds=every)
+    claimed = PeriodicJobRun.objects.filter(
+        command=command, last_started_at__lte=due_before
+    ).update(last_started_at=now)
+    if claimed:
+        return True
+    try:
+        with transaction.atomic():  # a savepoint: the refused INSERT must not end the caller's
+            PeriodicJobRun.objects.create(command=command, last_started_at=now)
+    except IntegrityError:
+        return False  # its row exists: not due, or another process has just claimed it
+    return True
+
+
+def _run_periodic(command, started_at):
+    error = ""
+    try:
+        call_command(command, verbosity=0)
+    except Exception:
+        log.exception("periodic job %s", command)
+        error = traceback.format_exc()
+    # only the row of this run: if the job outlived its interval, a later claim is not ours
+    PeriodicJobRun.objects.filter(command=command, last_started_at=started_at).update(
+        last_finished_at=timezone.now(), last_error=error
+    )

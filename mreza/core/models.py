@@ -46,3 +46,24 @@ class AuditEntry(models.Model):
         """(field label in the reader's language, old, new) for each change, as people read them.
         For a list, use core.audit_display.present(), which loads related names in bulk."""
         return present([self])[0].rows
+
+
+class PeriodicJobRun(models.Model):
+    """When a periodic job (`settings.MREZA_PERIODIC_JOBS`) last ran, shared by every process, so
+    each web process's worker thread does not run it again on its own (`core.jobs`). Bookkeeping,
+    not domain data: not audited (a row changes every few minutes)."""
+
+    command = models.CharField(_("command"), max_length=100, unique=True)
+    # the interval counts from the start: a process claims a run by moving this forward
+    last_started_at = models.DateTimeField(_("last started"))
+    last_finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    # of the last run that finished: blank when it succeeded
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+        ordering = ["command"]
+
+    def __str__(self):
+        return self.command

@@ -14,6 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from mreza.core import jobs
+from mreza.core.models import PeriodicJobRun
 from mreza.networks import services, tasks
 from mreza.networks.models import GroupingRound, GroupingRun
 from mreza.networks.tests.test_rounds import new_round
@@ -185,24 +186,33 @@ def test_one_schedule_of_periodic_jobs(db, settings):
     ]
     for command, _every in settings.MREZA_PERIODIC_JOBS:
         call_command(command, verbosity=0)  # each is a management command that runs
-    last_run = {}
     settings.MREZA_PERIODIC_JOBS = [("check", 60)]
-    jobs.run_due_periodic_jobs(last_run, now=1000.0)
-    assert last_run == {"check": 1000.0}
-    jobs.run_due_periodic_jobs(last_run, now=1030.0)  # not due yet
-    assert last_run == {"check": 1000.0}
-    jobs.run_due_periodic_jobs(last_run, now=1061.0)
-    assert last_run == {"check": 1061.0}
+    start = timezone.now()
+    jobs.run_due_periodic_jobs(now=start)
+    assert last_started("check") == start
+    jobs.run_due_periodic_jobs(now=start + datetime.timedelta(seconds=30))  # not due yet
+    assert last_started("check") == start
+    later = start + datetime.timedelta(seconds=61)
+    jobs.run_due_periodic_jobs(now=later)
+    assert last_started("check") == later
+    assert PeriodicJobRun.objects.get(command="check").last_error == ""  # `check` passed
+
+
+def last_started(command):
+    return PeriodicJobRun.objects.get(command=command).last_started_at
 
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_mode_runs_in_a_thread_of_the_web_process(grouping_world, caf, settings, client):
     """MREZA_JOBS=thread: no extra process; the page shows progress, then the proposal."""
     settings.MREZA_JOBS = "thread"
-    # the worker thread runs every periodic job when it starts; the open-data build writes for a
-    # while and SQLite's shared in-memory test database then refuses this request's session save
-    # ("database table is locked"). The schedule itself is tested above.
-    settings.MREZA_PERIODIC_JOBS = [("recover_jobs", 300)]
+    # the real schedule, its jobs marked as just run (as on any site after its first start): a
+    # command that never ran is due at once, and the open-data build then writes for a while and
+    # SQLite's shared in-memory test database refuses this request's session save ("database
+    # table is locked"). The schedule itself is tested above and in core/tests/test_periodic_jobs.
+    now = timezone.now()
+    for command, _every in settings.MREZA_PERIODIC_JOBS:
+        PeriodicJobRun.objects.create(command=command, last_started_at=now, last_finished_at=now)
     grouping_world.caf_pk = caf.pk
     try:
         round_ = new_round(client, grouping_world)
@@ -224,6 +234,8 @@ def test_demo_mode_runs_in_a_thread_of_the_web_process(grouping_world, caf, sett
         # the round is saved as proposed inside the task and the task's own result just after it:
         # let the worker thread finish its job before reading that result
         jobs.stop_embedded_worker()
+        # the worker thread found the periodic jobs just run and ran none of them again
+        assert set(PeriodicJobRun.objects.values_list("last_started_at", flat=True)) == {now}
         job = DBTaskResult.objects.get(pk=services.current_run(round_).task_id)
         assert job.status == TaskResultStatus.SUCCESSFUL
         assert job.worker_ids[0].startswith("web-")

@@ -5,12 +5,14 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from mreza.accounts.models import MunicipalRole, OrganisationRole, User
 from mreza.assessment import demo as assessment_demo
 from mreza.assessment.models import Assessment
 from mreza.assessment.services import install_shipped_frameworks
 from mreza.core.audit import acting_as
+from mreza.core.models import PeriodicJobRun
 from mreza.evaluation import demo as evaluation_demo
 from mreza.events import demo as events_demo
 from mreza.practices import demo as practices_demo
@@ -135,6 +137,12 @@ class Command(BaseCommand):
             events_demo.load(self.stdout)
         # the open-data release of /open-data/ (rebuilt nightly in production)
         call_command("build_open_data", verbosity=0)
+        # just built: the embedded worker's first start must not build it again at once
+        built_at = timezone.now()
+        PeriodicJobRun.objects.update_or_create(
+            command="build_open_data",
+            defaults={"last_started_at": built_at, "last_finished_at": built_at, "last_error": ""},
+        )
         self.stdout.write(
             f"Demo registry: {Municipality.objects.count()} municipalities ({created} new records)."
         )
