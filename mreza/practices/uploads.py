@@ -1,14 +1,22 @@
 """Photos and documents of a practice, checked by their content, never by their name.
 
-Photos: JPEG, PNG or WebP (by their first bytes), at most 5 MB each and 10 per practice. SVG is
-refused: it is a program as much as a picture (scripts, external references) and we do not
-sanitise it. Documents: PDF, Word (DOCX), Excel (XLSX) and OpenDocument text (ODT), at most 10 MB
-each; the ZIP-based ones pass `core.safefiles.check_zip` (zip bombs, DTDs, too many parts) before
-anything opens them. A refused file raises `UploadRefused` with a message for the user."""
+Photos: JPEG, PNG or WebP (by their first bytes), at most 5 MB each and 10 per practice, whole
+(a file cut off while copying is refused) and of at most `PHOTO_MAX_PIXELS` pixels as their header
+declares (a small file declaring 50,000 × 50,000 pixels is a decompression bomb for every browser
+that shows it). SVG is refused: it is a program as much as a picture (scripts, external
+references) and we do not sanitise it. Documents: PDF, Word (DOCX), Excel (XLSX) and OpenDocument
+text (ODT), at most 10 MB each; a PDF that runs JavaScript or launches a program is refused; the
+ZIP-based ones pass `core.safefiles.check_zip` (zip bombs, DTDs, too many parts) before anything
+opens them. A refused file raises `UploadRefused` with a message for the user.
+
+Only the structure is read (markers, chunk lengths and checksums, the PDF's names), never the
+pixels: the checks cost milliseconds and no more memory than the file itself."""
 
 import io
+import re
 import secrets
 import zipfile
+import zlib
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -21,6 +29,13 @@ MAX_PHOTOS = 10
 MAX_DOCUMENTS = 10
 # a real office document unpacks to a few times its size; far more is a bomb
 UNPACKED_LIMIT = 50 * 1024 * 1024
+#: A declared size above this is a decompression bomb: 400 MB of memory in a browser; a real
+#: photo within PHOTO_MAX_BYTES stays far below (a 200 MP phone photo takes 20 MB or more).
+PHOTO_MAX_PIXELS = 100_000_000
+#: How much of a PDF's compressed object streams is inflated to look for scripts.
+PDF_INFLATE_LIMIT = 32 * 1024 * 1024
+#: PDF actions that run something when the file is opened or clicked: refused.
+PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch"})
 
 PHOTO_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 DOCUMENT_TYPES = {
@@ -48,7 +63,10 @@ def _head_kind(head: bytes) -> str | None:
     if head.startswith(b"MZ") or head.startswith(b"\x7fELF"):
         return "program"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<?xml", b"<svg", b"<!doctype svg")) and b"<svg" in head.lower():
+    # an SVG may open with a comment before its <svg> element
+    if stripped.startswith((b"<?xml", b"<svg", b"<!doctype svg", b"<!--")) and b"<svg" in (
+        head.lower()
+    ):
         return "svg"
     return None
 
@@ -130,6 +148,94 @@ def _refuse_dangerous(name: str, kind: str | None) -> None:
         )
 
 
+def _png_shape(content: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """(width, height) from the IHDR chunk, and whether every chunk is whole up to IEND."""
+    size, pos = None, 8
+    while pos + 12 <= len(content):
+        length = int.from_bytes(content[pos : pos + 4], "big")
+        chunk = content[pos + 4 : pos + 8 + length]
+        end = pos + 12 + length
+        if size is None:
+            if chunk[:4] != b"IHDR" or length != 13:
+                return None, False
+            size = (int.from_bytes(chunk[4:8], "big"), int.from_bytes(chunk[8:12], "big"))
+        if end > len(content) or zlib.crc32(chunk) != int.from_bytes(content[end - 4 : end], "big"):
+            return size, False
+        if chunk[:4] == b"IEND":
+            return size, True
+        pos = end
+    return size, False
+
+
+# start-of-frame markers (those carrying the size): C0–CF except DHT, JPG and DAC
+_JPEG_FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+
+
+def _jpeg_shape(content: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """(width, height) from the frame header, and whether the segments are whole and the image
+    data ends with the end-of-image marker."""
+    size, pos, total = None, 2, len(content)
+    while pos < total and content[pos] == 0xFF:
+        while pos < total and content[pos] == 0xFF:  # fill bytes before a marker
+            pos += 1
+        if pos + 3 > total:
+            break
+        marker, length = content[pos], int.from_bytes(content[pos + 1 : pos + 3], "big")
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a segment
+            pos += 1
+            continue
+        if length < 2 or pos + 1 + length > total:
+            break
+        if marker in _JPEG_FRAMES and length >= 7:
+            height = int.from_bytes(content[pos + 4 : pos + 6], "big")
+            size = (int.from_bytes(content[pos + 6 : pos + 8], "big"), height)
+        if marker == 0xDA:  # start of scan: entropy-coded data (where FF is escaped) up to EOI
+            return size, content.rfind(b"\xff\xd9", pos + 1 + length) >= 0
+        pos += 1 + length
+    return size, False
+
+
+def _webp_shape(content: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """(width, height) from the first chunk, and whether the file is as long as RIFF says."""
+    declared = 8 + int.from_bytes(content[4:8], "little")
+    whole = 20 <= declared <= len(content)
+    chunk, data = content[12:16], content[20:30]
+    if chunk == b"VP8 " and data[3:6] == b"\x9d\x01\x2a":
+        bits = int.from_bytes(data[6:10], "little")
+        return (bits & 0x3FFF, (bits >> 16) & 0x3FFF), whole
+    if chunk == b"VP8L" and data[:1] == b"\x2f":
+        bits = int.from_bytes(data[1:5], "little")
+        return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1), whole
+    if chunk == b"VP8X" and len(data) == 10:
+        width = int.from_bytes(data[4:7], "little") + 1
+        return (width, int.from_bytes(data[7:10], "little") + 1), whole
+    return None, False
+
+
+_SHAPES = {"png": _png_shape, "jpeg": _jpeg_shape, "webp": _webp_shape}
+
+
+def _refuse_broken_photo(name: str, kind: str, content: bytes) -> None:
+    size, whole = _SHAPES[kind](content)
+    if size and size[0] * size[1] > PHOTO_MAX_PIXELS:
+        raise UploadRefused(
+            _(
+                "%(name)s says it is a picture of %(width)s × %(height)s pixels, far more than "
+                "any photo has, so it cannot be attached. Save the photo at a smaller size and "
+                "attach that."
+            )
+            % {"name": name, "width": size[0], "height": size[1]}
+        )
+    if not whole or not size or not size[0] or not size[1]:
+        raise UploadRefused(
+            _(
+                "%(name)s is damaged or incomplete (perhaps it was cut off while copying), so "
+                "it cannot be attached. Open the photo, save it again and attach the new file."
+            )
+            % {"name": name}
+        )
+
+
 def check_photo(upload) -> str:
     """The content type of an acceptable photo, or UploadRefused."""
     name = clean_name(upload.name)
@@ -140,7 +246,43 @@ def check_photo(upload) -> str:
         raise UploadRefused(
             _("%(name)s is not a JPEG, PNG or WebP picture (by its content).") % {"name": name}
         )
+    _refuse_broken_photo(name, kind, content)
     return kind
+
+
+# a PDF name: "/" and regular characters, any of them may be written as #xx
+_PDF_NAME = re.compile(rb"/((?:[^\x00\t\n\x0c\r ()<>\[\]{}/%#]|#[0-9A-Fa-f]{2})+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    return {
+        _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+        for match in _PDF_NAME.finditer(data)
+    }
+
+
+def _pdf_is_active(content: bytes) -> bool:
+    """Whether the PDF has a JavaScript or Launch action, in its plain objects or in a
+    compressed object stream (where a PDF 1.5 keeps most dictionaries)."""
+    if _pdf_names(content) & PDF_ACTIVE_NAMES:
+        return True
+    budget, start, view = PDF_INFLATE_LIMIT, 0, memoryview(content)
+    for match in _PDF_STREAM.finditer(content):
+        dictionary = content[max(start, match.start() - 1024) : match.start()]
+        start = match.end()
+        if b"ObjStm" not in _pdf_names(dictionary) or budget <= 0:
+            continue
+        inflater = zlib.decompressobj()
+        try:  # bounded: a stream that inflates to gigabytes stops at the budget
+            data = inflater.decompress(view[match.end() :], budget)
+        except zlib.error:
+            continue
+        budget -= len(data)
+        if _pdf_names(data) & PDF_ACTIVE_NAMES:
+            return True
+    return False
 
 
 def check_document(upload) -> str:
@@ -158,6 +300,15 @@ def check_document(upload) -> str:
             _(
                 "%(name)s is not a PDF, Word (DOCX), Excel (XLSX) or OpenDocument (ODT) document "
                 "by its content, whatever its name says."
+            )
+            % {"name": name}
+        )
+    if kind == "pdf" and _pdf_is_active(content):
+        raise UploadRefused(
+            _(
+                "%(name)s contains JavaScript or an action that starts a program, which a "
+                "document in the library must not run, so it cannot be attached. Print it to "
+                "a new PDF (that leaves the scripts out) and attach that file."
             )
             % {"name": name}
         )

@@ -8,13 +8,14 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from mreza.core.tests import hostile
 from mreza.practices import uploads
 from mreza.practices.models import Attachment, Practice
 from mreza.practices.services import PracticeError, drafting
 from mreza.practices.tests.test_authoring import draft, form_data, setup_people
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = hostile.png()
+JPEG = hostile.jpeg()
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 SVG = (
@@ -48,7 +49,7 @@ def w(world, caf, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "kind"), [(PNG, "png"), (JPEG, "jpeg"), (b"RIFF\0\0\0\0WEBPVP8 ", "webp")]
+    ("content", "kind"), [(PNG, "png"), (JPEG, "jpeg"), (hostile.webp(), "webp")]
 )
 def test_photos_are_known_by_their_first_bytes(content, kind):
     assert uploads.check_photo(upload("whatever.bin", content)) == kind
