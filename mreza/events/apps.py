@@ -15,9 +15,8 @@ class EventsConfig(AppConfig):
 
         verification.register(verification_lookup)
         sitemaps.register("events", EventSitemap)
-        self._forget_the_public_list_on_change()
 
-    def _forget_the_public_list_on_change(self):
+        # the anonymous events list is kept rendered; any event or registration change forgets it
         from django.db.models.signals import post_delete, post_save
 
         from mreza.events.models import Event, Registration
