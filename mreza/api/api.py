@@ -21,7 +21,17 @@ from 1 to %(max)d, default %(default)d) and answer `count`, `next` and `previous
 successful GET has an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`. Errors
 are JSON (`code`, `detail`, and `errors` naming each invalid field). Requests are limited per
 client address (per token for the token API): over the limit the answer is `429` with
-`Retry-After`. Request bodies refuse unknown fields. Paths are versioned (`/api/v1/`)."""
+`Retry-After`. Request bodies refuse unknown fields. Paths are versioned (`/api/v1/`).
+
+**Languages and scripts.** `Accept-Language` chooses the language of texts stored in several
+languages and of error messages (`en`, `bs`, `hr`, `sr`, `sr-latn`, `sr-ijekavsk`,
+`sr-latn-ijekavsk`, `bg`). Texts people wrote in Serbian (titles, summaries, descriptions,
+programmes, lessons...) are stored in the script they were typed in; a Serbian request answers
+them in one script, as the site's pages do: `sr-Latn` (`sr-latn`, `sr-latn-ijekavsk`) in Latin,
+`sr`, `sr-Cyrl` (`sr-ijekavsk`) in Cyrillic. Any other language gets them as they were typed.
+Codes, addresses, e-mails, file names, municipalities' official names (`name`, with `name_latin`
+beside it) and the `titles`/`names` maps of every stored version are never transliterated.
+Answers say `Vary: Accept-Language`, and their `ETag` differs from one language to another."""
 
 
 class MrezaAPI(NinjaAPI):

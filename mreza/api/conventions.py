@@ -13,8 +13,9 @@
 - **Rate limits**: `ApiRateLimit`, per token (when the private API's auth has put the token on
   `request.api_token`) or else per client address (`core/ratelimit.py`: a keyed hash, in the
   cache only); 429 with Retry-After.
-- **ETag**: `with_etag()` puts a strong ETag (a hash of the body) on every successful GET and
-  answers 304 to a matching If-None-Match; the API class calls it for every response.
+- **ETag**: `with_etag()` puts a strong ETag (a hash of the request's language and the body) on
+  every successful GET, with `Vary: Accept-Language, Authorization`, and answers 304 to a
+  matching If-None-Match; the API class calls it for every response.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from django.http import (
     HttpResponseNotModified,
     JsonResponse,
 )
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -361,11 +363,16 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 
 def with_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """A strong ETag on a successful GET (a hash of the body the client would get), and 304 when
-    the client already has it."""
+    """A strong ETag on a successful GET (a hash of the body the client would get, and of the
+    language it was answered in), and 304 when the client already has it."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    # A representation is one language's (its texts, Serbian in one script, its
+    # Content-Language): the ETag of the Latin answer must not validate a cached Cyrillic one,
+    # even where the two bodies happen to agree (no Serbian text in them).
+    language = (translation.get_language() or "").lower().encode()
+    digest = hashlib.sha256(language + b"\0" + response.content).hexdigest()[:32]
+    etag = f'"{digest}"'
     response["ETag"] = etag
     # the same address answers differently by language (errors, names) and by token
     patch_vary_headers(response, ("Accept-Language", "Authorization"))

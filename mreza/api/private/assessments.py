@@ -11,6 +11,7 @@ from ninja import Field, Query, Schema
 
 from mreza.api.conventions import Page, PageParams, paginate
 from mreza.api.private.common import READ_ERRORS, get_visible, router
+from mreza.api.scripts import shown
 from mreza.assessment.models import Assessment, Consensus, LearningProfile
 from mreza.core import access
 
@@ -102,7 +103,7 @@ def assessment_out(assessment: Assessment) -> dict:
     return {
         "id": assessment.pk,
         "municipality": assessment.municipality.code,
-        "title": assessment.title,
+        "title": shown(assessment.title),
         "framework": f"{framework.code}-{framework.version}",
         "method": assessment.method,
         "status": assessment.status,

@@ -8,7 +8,8 @@ from ninja import Field, Query, Schema
 
 from mreza.api.conventions import Page, PageParams, paginate
 from mreza.api.private.common import READ_ERRORS, get_visible, router
-from mreza.core.access.api import network_places_visible_to, networks_visible_to
+from mreza.api.scripts import shown
+from mreza.core.access import network_places_visible_to, networks_visible_to
 from mreza.networks.models import Network, NetworkMembership
 
 networks = router("private: networks")
@@ -49,7 +50,7 @@ def place_out(place: NetworkMembership) -> dict:
 def network_out(network: Network) -> dict:
     return {
         "id": network.pk,
-        "title": network.title,
+        "title": shown(network.title),
         "area": network.area,
         "host": network.host.code if network.host_id else None,
         "organisation": network.round.organisation.code,

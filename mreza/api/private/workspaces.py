@@ -11,6 +11,7 @@ from ninja import Field, Query, Schema
 
 from mreza.api.conventions import Page, PageParams, paginate
 from mreza.api.private.common import READ_ERRORS, get_visible, router
+from mreza.api.scripts import shown, shown_or_none
 from mreza.core import access
 from mreza.progress.models import (
     Activity,
@@ -56,7 +57,8 @@ def member_out(member: WorkspaceMember) -> dict:
     return {
         "id": member.pk,
         "municipality": municipality.code if municipality else None,
-        "name": municipality.name if municipality else member.foreign_name,
+        # a municipality's official name as stored (see the registry); a partner's as read
+        "name": municipality.name if municipality else shown(member.foreign_name),
         "country": "" if municipality else member.foreign_country,
         "role": member.role,
         "left_on": member.left_on,
@@ -68,7 +70,7 @@ def workspace_out(workspace: Workspace) -> dict:
     return {
         "id": workspace.pk,
         "kind": workspace.kind,
-        "title": workspace.title,
+        "title": shown(workspace.title),
         "area": workspace.area,
         "organisation": organisation.code if organisation else None,
         "network": workspace.network_id,
@@ -140,11 +142,11 @@ def activity_out(activity: Activity) -> dict:
     person = activity.responsible_person
     return {
         "id": activity.pk,
-        "title": activity.title,
-        "description": activity.description,
+        "title": shown(activity.title),
+        "description": shown(activity.description),
         "goal": activity.goal_id,
         "responsible_member": activity.responsible_member_id,
-        "responsible_person": person.full_name if person else None,
+        "responsible_person": shown_or_none(person.full_name if person else None),
         "starts_on": activity.starts_on,
         "due_on": activity.due_on,
         "status": activity.status,
@@ -205,8 +207,8 @@ class GoalOut(Schema):
 def indicator_out(indicator: Indicator) -> dict:
     return {
         "id": indicator.pk,
-        "name": indicator.name,
-        "unit": indicator.unit,
+        "name": shown(indicator.name),
+        "unit": shown(indicator.unit),
         "baseline": indicator.baseline,
         "target": indicator.target,
         "direction": indicator.direction,
@@ -218,8 +220,8 @@ def indicator_out(indicator: Indicator) -> dict:
 def goal_out(goal: Goal) -> dict:
     return {
         "id": goal.pk,
-        "title": goal.title,
-        "description": goal.description,
+        "title": shown(goal.title),
+        "description": shown(goal.description),
         "indicators": [indicator_out(i) for i in goal.indicators.all()],
         "version": goal.version,
     }
@@ -258,7 +260,7 @@ def measurement_out(measurement: Measurement) -> dict:
         "member": measurement.member_id,
         "measured_on": measurement.measured_on,
         "value": measurement.value,
-        "source": measurement.source,
+        "source": shown(measurement.source),
         "created_at": measurement.created_at,
     }
 
@@ -308,14 +310,14 @@ class MeetingOut(Schema):
 def meeting_out(meeting: Meeting) -> dict:
     return {
         "id": meeting.pk,
-        "title": meeting.title,
+        "title": shown(meeting.title),
         "starts_at": meeting.starts_at,
         "ends_at": meeting.ends_at,
         "host": meeting.host_id,
-        "location": meeting.location,
+        "location": shown(meeting.location),
         "online_url": meeting.online_url,
         "status": meeting.status,
-        "minutes": meeting.minutes,
+        "minutes": shown(meeting.minutes),
         "version": meeting.version,
     }
 

@@ -1,15 +1,8 @@
 """What the public routers share: who asks (always an anonymous visitor: the public API answers
 everyone the same, whatever session cookie comes along), and multilingual texts."""
 
-from django.contrib.auth.models import AnonymousUser
-
+from mreza.api.scripts import shown
 from mreza.core.texts import localized
-
-
-def public_user() -> AnonymousUser:
-    """The public API asks the policy as an anonymous visitor: the same answer for everyone
-    (cacheable, and no signed-in session widens it)."""
-    return AnonymousUser()
 
 
 def texts(value) -> dict[str, str]:
@@ -20,6 +13,7 @@ def texts(value) -> dict[str, str]:
 
 
 def text(value) -> str:
-    """The text in the request's language (the `Accept-Language` header)."""
-    shown = localized(value)
-    return shown if isinstance(shown, str) else ""
+    """The text in the request's language (the `Accept-Language` header); Serbian in the
+    script it asks for (a Serbian version may have been written in either)."""
+    chosen = localized(value)
+    return shown(chosen) if isinstance(chosen, str) else ""

@@ -9,8 +9,8 @@ from datetime import datetime
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user
-from mreza.core.access import Perm, evaluations_visible_to, get_or_deny
+from mreza.api.scripts import shown
+from mreza.core.access import Perm, anonymous_visitor, evaluations_visible_to, get_or_deny
 from mreza.evaluation.models import Evaluation
 from mreza.evaluation.services.report import evaluation_report
 
@@ -99,16 +99,16 @@ def evaluation_out(evaluation: Evaluation) -> dict:
     workspace = evaluation.workspace
     return {
         "id": evaluation.pk,
-        "title": evaluation.title,
+        "title": shown(evaluation.title),
         "status": evaluation.status,
         "opened_at": evaluation.opened_at,
         "closed_at": evaluation.closed_at,
-        "workspace": {"id": workspace.pk, "title": workspace.title, "kind": workspace.kind},
+        "workspace": {"id": workspace.pk, "title": shown(workspace.title), "kind": workspace.kind},
     }
 
 
 def _published():
-    return evaluations_visible_to(public_user(), Evaluation.objects.all()).select_related(
+    return evaluations_visible_to(anonymous_visitor(), Evaluation.objects.all()).select_related(
         "workspace"
     )
 
@@ -129,7 +129,7 @@ def _satisfaction(change) -> dict | None:
     low, high = change.scale
     return {
         "survey": change.survey.pk,
-        "question": change.question,
+        "question": shown(change.question),
         "scale_min": low,
         "scale_max": high,
         "before_mean": _num(change.before.mean),
@@ -146,12 +146,12 @@ def _member(member) -> dict:
     municipality = member.municipality
     return {
         "municipality": municipality.code if municipality else None,
-        "name": str(part.member),
+        "name": str(part.member) if municipality else shown(str(part.member)),
         "activities": _activities(member.activities),
         "deltas": [
             {
                 "subcriterion": d.subcriterion.code,
-                "title": d.title,
+                "title": shown(d.title),
                 "before": _num(d.before),
                 "after": _num(d.after),
                 "change": _num(d.change),
@@ -159,9 +159,9 @@ def _member(member) -> dict:
             for d in member.deltas
         ],
         "satisfaction": _satisfaction(member.satisfaction),
-        "activities_summary": part.activities_summary,
-        "lessons": part.lessons,
-        "keep_doing": part.keep_doing,
+        "activities_summary": shown(part.activities_summary),
+        "lessons": shown(part.lessons),
+        "keep_doing": shown(part.keep_doing),
     }
 
 
@@ -172,7 +172,7 @@ def _member(member) -> dict:
 )
 def evaluation(request, evaluation_id: int = Path(..., ge=1, le=2**63 - 1)):
     found = get_or_deny(
-        public_user(),
+        anonymous_visitor(),
         Perm.VIEW,
         _published().select_related("workspace__framework"),
         pk=evaluation_id,
@@ -183,7 +183,7 @@ def evaluation(request, evaluation_id: int = Path(..., ge=1, le=2**63 - 1)):
         "activities": _activities(report.activities),
         "goals": [
             {
-                "title": goal.goal.title,
+                "title": shown(goal.goal.title),
                 "ratings": [
                     {"rating": rating, "label": str(label), "members": n}
                     for rating, label, n in goal.counts

@@ -13,10 +13,11 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user
+from mreza.api.scripts import shown, shown_html
 from mreza.core import richtext
 from mreza.core.access import (
     Perm,
+    anonymous_visitor,
     events_visible_to,
     get_or_deny,
     plans_visible_to,
@@ -132,7 +133,7 @@ def _day_start(day: date) -> datetime:
 
 
 def _filtered(filters: EventFilters):
-    rows = events_visible_to(public_user(), Event.objects.all())
+    rows = events_visible_to(anonymous_visitor(), Event.objects.all())
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.date_from:
@@ -166,14 +167,16 @@ def list_item(request, event: Event) -> dict:
     return {
         "id": event.pk,
         "kind": event.kind,
-        "title": event.title,
+        "title": shown(event.title),
         "start": _local(event.starts_at),
         "end": _local(event.ends_at),
-        "place": event.place,
+        "place": shown(event.place),
         "online": bool(event.online_url),
         "online_url": event.online_url,
         "organiser": (
-            {"code": organiser.code, "name": organiser.name} if organiser is not None else None
+            {"code": organiser.code, "name": shown(organiser.name)}
+            if organiser is not None
+            else None
         ),
         "host": host.code if host is not None else None,
         "languages": [str(code) for code in event.languages or [] if isinstance(code, str)],
@@ -211,11 +214,11 @@ def _session(session: Session) -> dict:
     return {
         "start": _local(session.starts_at),
         "end": _local(session.ends_at),
-        "room": session.room,
-        "title": session.title,
-        "description": session.description,
+        "room": shown(session.room),
+        "title": shown(session.title),
+        "description": shown(session.description),
         "speakers": [
-            {"name": s.name, "affiliation": s.affiliation, "bio": s.bio}
+            {"name": shown(s.name), "affiliation": shown(s.affiliation), "bio": shown(s.bio)}
             for s in session.speakers.all()
         ],
     }
@@ -229,7 +232,7 @@ def _showcased(request, event: Event) -> dict:
         .order_by("title", "id")
     )
     workspaces = (
-        plans_visible_to(public_user(), event.workspaces.all())
+        plans_visible_to(anonymous_visitor(), event.workspaces.all())
         .select_related("organisation")
         .order_by("title", "id")
     )
@@ -237,7 +240,7 @@ def _showcased(request, event: Event) -> dict:
         "practices": [
             {
                 "id": p.pk,
-                "title": p.title,
+                "title": shown(p.title),
                 "municipality": p.municipality.code,
                 "url": request.build_absolute_uri(reverse("practices:detail", args=[p.pk])),
             }
@@ -247,7 +250,7 @@ def _showcased(request, event: Event) -> dict:
             {
                 "id": w.pk,
                 "kind": w.kind,
-                "title": w.title,
+                "title": shown(w.title),
                 "organisation": w.organisation.code if w.organisation is not None else None,
             }
             for w in workspaces
@@ -263,11 +266,11 @@ def _showcased(request, event: Event) -> dict:
     "there. Registrations and attendance are never shown. A draft is a 404.",
 )
 def event(request, event_id: int = Id):
-    rows = with_counts(events_visible_to(public_user(), EVENTS)).prefetch_related(_sessions())
-    found = get_or_deny(public_user(), Perm.VIEW, rows, pk=event_id)
+    rows = with_counts(events_visible_to(anonymous_visitor(), EVENTS)).prefetch_related(_sessions())
+    found = get_or_deny(anonymous_visitor(), Perm.VIEW, rows, pk=event_id)
     return {
         **list_item(request, found),
-        "description_html": richtext.sanitise(found.description),
+        "description_html": shown_html(richtext.sanitise(found.description)),
         "programme": [_session(s) for s in found.sessions.all()],
         **_showcased(request, found),
     }

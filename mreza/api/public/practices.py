@@ -4,9 +4,10 @@ diacritic-insensitive), and one practice with what its public page shows. Only v
 published practices (`access.published_practices`; one practice through `get_or_deny` as an
 anonymous visitor): a draft, a submitted or a withdrawn practice is a 404.
 
-Texts are given as stored, in the practice's `language` and script (the page shows Serbian in
-the reader's script; a program can transliterate). A fixed number of queries per request,
-whatever the number of rows: the page's areas and replication counts come in one query each."""
+Texts are in the practice's `language`; for a Serbian request language in the script it asks
+for, as the page shows them (`mreza/api/scripts.py`), else as stored. A fixed number of queries
+per request, whatever the number of rows: the page's areas and replication counts come in one
+query each."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -17,9 +18,10 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user, text
+from mreza.api.public.common import text
+from mreza.api.scripts import shown, shown_html, shown_or_none
 from mreza.assessment.models import Subcriterion
-from mreza.core.access import Perm, get_or_deny, published_practices
+from mreza.core.access import Perm, anonymous_visitor, get_or_deny, published_practices
 from mreza.practices import search
 from mreza.practices.models import Practice, Replication, TransferOffer
 from mreza.practices.views.public import SIZES
@@ -260,8 +262,8 @@ def list_item(request, practice: Practice, replications: int) -> dict:
     municipality = practice.municipality
     return {
         "id": practice.pk,
-        "title": practice.title,
-        "summary": practice.summary,
+        "title": shown(practice.title),
+        "summary": shown(practice.summary),
         "municipality": {"code": municipality.code, "name": municipality.name},
         "country": municipality.country.code,
         "language": practice.language,
@@ -317,7 +319,7 @@ def _offer(practice: Practice) -> dict | None:
         offer = practice.transfer_offer
     except TransferOffer.DoesNotExist:
         return None
-    return {"open": offer.is_open, "description": offer.description}
+    return {"open": offer.is_open, "description": shown(offer.description)}
 
 
 def _files(request, practice: Practice) -> list[dict]:
@@ -327,7 +329,7 @@ def _files(request, practice: Practice) -> list[dict]:
             "name": a.name,
             "content_type": a.content_type,
             "size": a.size,
-            "caption": a.caption,
+            "caption": shown(a.caption),
             "url": request.build_absolute_uri(reverse("practices:file", args=[practice.pk, a.pk])),
         }
         for a in practice.attachments.order_by("kind", "position", "id")
@@ -336,8 +338,8 @@ def _files(request, practice: Practice) -> list[dict]:
 
 def _figure(f) -> dict:
     return {
-        "label": f.label,
-        "unit": f.unit,
+        "label": shown(f.label),
+        "unit": shown(f.unit),
         "before": float(f.before),
         "after": float(f.after),
         "before_year": f.before_year,
@@ -353,23 +355,23 @@ def detail_out(request, practice: Practice) -> dict:
     out = list_item(request, practice, len(replications))
     out["areas"] = sorted({area.code for area in areas})
     out |= {
-        "problem": practice.problem,
-        "actions_html": sanitised(practice.actions),
-        "results": practice.results,
+        "problem": shown(practice.problem),
+        "actions_html": shown_html(sanitised(practice.actions)),
+        "results": shown(practice.results),
         "figures": [_figure(f) for f in practice.figures.order_by("position", "id")],
         "costs": {
-            "text": practice.costs,
+            "text": shown(practice.costs),
             "amount": None if practice.cost_amount is None else float(practice.cost_amount),
             "currency": practice.cost_currency,
         },
-        "prerequisites": practice.prerequisites,
+        "prerequisites": shown(practice.prerequisites),
         # what the public page's "Contact" shows: the name, and e-mail and phone when given
         "contact": {
-            "name": practice.contact_name,
+            "name": shown(practice.contact_name),
             "email": practice.contact_email,
             "phone": practice.contact_phone,
         },
-        "network": practice.network.title if practice.network is not None else None,
+        "network": shown_or_none(practice.network.title if practice.network else None),
         "area_details": [
             {"code": a.code, "title": text(a.title), "criterion": a.criterion.code} for a in areas
         ],
@@ -377,7 +379,7 @@ def detail_out(request, practice: Practice) -> dict:
         "ended_on": practice.ended_on,
         "updated_at": practice.updated_at,
         "revisions": [
-            {"number": r.number, "published_at": r.published_at, "note": r.note}
+            {"number": r.number, "published_at": r.published_at, "note": shown(r.note)}
             for r in practice.revisions.order_by("-number")
         ],
         "adopted_by": [
@@ -385,7 +387,7 @@ def detail_out(request, practice: Practice) -> dict:
                 "municipality": r.municipality.code,
                 "name": r.municipality.name,
                 "year": r.year,
-                "note": r.note,
+                "note": shown(r.note),
             }
             for r in replications
         ],
@@ -404,5 +406,5 @@ def detail_out(request, practice: Practice) -> dict:
 )
 def practice(request, practice_id: int = Id):
     rows = _published().select_related("municipality__country", "network")
-    found = get_or_deny(public_user(), Perm.VIEW, rows, pk=practice_id)
+    found = get_or_deny(anonymous_visitor(), Perm.VIEW, rows, pk=practice_id)
     return detail_out(request, found)

@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user
-from mreza.core.access import Perm, get_or_deny
+from mreza.api.scripts import shown
+from mreza.core.access import Perm, anonymous_visitor, get_or_deny
 from mreza.registry.models import Country, Municipality, Region
 
 router = Router(tags=["registry"])
@@ -61,7 +61,9 @@ class MunicipalityOut(Schema):
 
 
 class MunicipalityDetail(MunicipalityOut):
-    description: str = Field(description="Written by the municipality.")
+    description: str = Field(
+        description="Written by the municipality; Serbian in the requested script."
+    )
 
 
 class RegionFilters(Schema):
@@ -159,7 +161,7 @@ def municipality_out(m: Municipality, *, detail: bool = False) -> dict:
         "valid_to": m.valid_to,
     }
     if detail:
-        out["description"] = m.description
+        out["description"] = shown(m.description)
     return out
 
 
@@ -209,7 +211,7 @@ def municipalities(request, params: Query[PageParams], filters: Query[Municipali
 )
 def municipality(request, code: str = Code):
     found = get_or_deny(
-        public_user(),
+        anonymous_visitor(),
         Perm.VIEW,
         Municipality.objects.select_related("country", "region", "part_of"),
         code=code,

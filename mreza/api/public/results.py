@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user
+from mreza.api.scripts import shown
 from mreza.core import access
-from mreza.core.access import Perm, may
+from mreza.core.access import Perm, anonymous_visitor, may
 from mreza.progress.models import Workspace, WorkspaceMember
 from mreza.progress.views.progress import figures
 
@@ -121,7 +121,8 @@ def _summary(one) -> dict:
 def _member(member) -> dict:
     return {
         "municipality": member.municipality.code if member.municipality_id else None,
-        "name": str(member),
+        # a partner abroad's name is typed; a municipality's is official (see the registry)
+        "name": str(member) if member.municipality_id else shown(str(member)),
     }
 
 
@@ -130,8 +131,8 @@ def workspace_out(workspace: Workspace, one) -> dict:
     return {
         "id": workspace.pk,
         "kind": workspace.kind,
-        "title": workspace.title,
-        "description": workspace.description,
+        "title": shown(workspace.title),
+        "description": shown(workspace.description),
         "area": workspace.area,
         "framework": (
             {"code": framework.code, "version": framework.version}
@@ -158,7 +159,7 @@ _MEMBERS = WorkspaceMember.objects.select_related("municipality").order_by("id")
     summary="Published workspaces of networks, partnerships and twinnings",
 )
 def workspaces(request, params: Query[PageParams], filters: Query[PublicWorkspaceFilters]):
-    rows = access.plans_visible_to(public_user(), Workspace.objects.all())
+    rows = access.plans_visible_to(anonymous_visitor(), Workspace.objects.all())
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.municipality:
@@ -181,9 +182,9 @@ def workspaces(request, params: Query[PageParams], filters: Query[PublicWorkspac
 def _indicator(figure) -> dict:
     indicator = figure.indicator
     return {
-        "goal": indicator.goal.title,
-        "name": indicator.name,
-        "unit": indicator.unit,
+        "goal": shown(indicator.goal.title),
+        "name": shown(indicator.name),
+        "unit": shown(indicator.unit),
         "scope": indicator.scope,
         "direction": indicator.direction,
         "baseline": float(indicator.baseline),
@@ -205,7 +206,7 @@ def _indicator(figure) -> dict:
 def workspace_progress(request, workspace_id: int = Path(..., ge=1, le=2**63 - 1)):
     # VIEW_PLAN, not VIEW: a published workspace's plan is public, the workspace itself is not
     workspace = get_object_or_404(Workspace, pk=workspace_id)
-    if not may(public_user(), Perm.VIEW_PLAN, workspace):
+    if not may(anonymous_visitor(), Perm.VIEW_PLAN, workspace):
         raise Http404
     one = figures([workspace.pk])[workspace.pk]
     return {

@@ -12,8 +12,9 @@ from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import public_user, text, texts
-from mreza.core.access import Perm, get_or_deny, surveys_visible_to
+from mreza.api.public.common import text, texts
+from mreza.api.scripts import shown
+from mreza.core.access import Perm, anonymous_visitor, get_or_deny, surveys_visible_to
 from mreza.surveys.forms.public import choose_language
 from mreza.surveys.models import Survey, Wave
 from mreza.surveys.services import results as services
@@ -114,7 +115,7 @@ def _wave(wave: Wave) -> dict:
     return {
         "id": wave.pk,
         "survey": wave.survey_id,
-        "name": wave.name,
+        "name": shown(wave.name),
         "position": wave.position,
         "opened_at": wave.opened_at,
         "closed_at": wave.closed_at,
@@ -140,7 +141,7 @@ def _public_surveys():
         .annotate(responses_count=Count("responses"))
         .order_by("position", "id")
     )
-    return surveys_visible_to(public_user(), Survey.objects.all()).prefetch_related(
+    return surveys_visible_to(anonymous_visitor(), Survey.objects.all()).prefetch_related(
         Prefetch("waves", queryset=closed, to_attr="closed_waves")
     )
 
@@ -159,7 +160,7 @@ def surveys(request, params: Query[PageParams], filters: Query[SurveyFilters]):
 
 def _survey(survey_id: int) -> Survey:
     return get_or_deny(
-        public_user(),
+        anonymous_visitor(),
         Perm.VIEW,
         _public_surveys().select_related("municipality__country"),
         pk=survey_id,
@@ -194,7 +195,7 @@ def _bars(bars) -> list[dict]:
     return [
         {
             "key": str(bar.key),
-            "label": bar.label,
+            "label": shown(bar.label),
             "count": bar.count,
             "share": _num(bar.share),
             "ci_low": _num(bar.ci_low),
@@ -208,7 +209,7 @@ def _item(result) -> dict:
     return {
         "code": result.code,
         "kind": result.kind,
-        "question": result.question,
+        "question": shown(result.question),
         "answered": result.answered,
         "skipped": result.skipped,
         "withheld": result.withheld,
@@ -217,7 +218,7 @@ def _item(result) -> dict:
         "rows": [
             {
                 "code": row.code,
-                "label": row.label,
+                "label": shown(row.label),
                 "summary": _summary(row.summary),
                 "bars": _bars(row.bars),
             }

@@ -22,7 +22,7 @@ its rules and `RULES`, its entry in `policy._rules()` and its persona tables. Ro
 `core.roles`, never string literals.
 """
 
-from mreza.core.access.api import network_places_visible_to, networks_visible_to, tokens_visible_to
+from mreza.core.access.api import tokens_visible_to
 from mreza.core.access.assessment import (
     assessments_led_by,
     assessments_visible_to,
@@ -35,13 +35,19 @@ from mreza.core.access.audit import audit_entries_visible_to, audit_kinds, works
 from mreza.core.access.base import (
     Perm,
     Roles,
+    anonymous_visitor,
     coordinated_organisation_ids,
     managed_municipalities,
     roles_of,
 )
 from mreza.core.access.evaluation import EVALUATION_PATHS, evaluations_visible_to
 from mreza.core.access.events import events_run_by, events_visible_to, organisations_for_events
-from mreza.core.access.networks import organisations_coordinated_by, rounds_visible_to
+from mreza.core.access.networks import (
+    network_places_visible_to,
+    networks_visible_to,
+    organisations_coordinated_by,
+    rounds_visible_to,
+)
 from mreza.core.access.policy import (
     coordinated_municipalities,
     get_or_deny,
@@ -73,6 +79,7 @@ __all__ = [
     "WORKSPACE_PATHS",
     "Perm",
     "Roles",
+    "anonymous_visitor",
     "assessments_led_by",
     "assessments_visible_to",
     "audit_entries_visible_to",

@@ -1,13 +1,10 @@
-"""The API: a user's own access tokens, and the querysets the private API lists that no page
-lists the same way (networks and network places a user may see)."""
+"""The API: a user's own access tokens. (The networks and network places the private API lists
+live with the other step-2 rules in `networks.py`.)"""
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from mreza.api.models import ApiToken
-from mreza.core.access.base import Perm, coordinated_organisation_ids, roles_of
-from mreza.networks.models import NetworkMembership
+from mreza.core.access.base import Perm
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -29,35 +26,6 @@ def tokens_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]"
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(user_id=user.pk)
-
-
-def networks_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
-    """The networks a user may see (the rule of Perm.VIEW on a Network, as a queryset): those of
-    rounds their organisation coordinates, and those their municipalities are in."""
-    if not user.is_authenticated:
-        return queryset.none()
-    roles = roles_of(user)
-    if roles.is_admin:
-        return queryset
-    return queryset.filter(
-        Q(round__organisation_id__in=coordinated_organisation_ids(roles))
-        | Q(
-            pk__in=NetworkMembership.objects.filter(
-                municipality_id__in=list(roles.municipal)
-            ).values("network_id")
-        )
-    )
-
-
-def network_places_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
-    """A network's places (NetworkMembership) a user may see: their municipalities' own (the rule
-    of Perm.VIEW on a NetworkMembership, as a queryset)."""
-    if not user.is_authenticated:
-        return queryset.none()
-    roles = roles_of(user)
-    if roles.is_admin:
-        return queryset
-    return queryset.filter(municipality_id__in=list(roles.municipal))
 
 
 RULES = {ApiToken: _token_rule}

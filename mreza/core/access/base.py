@@ -3,6 +3,7 @@
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import CharField, Value
 
 from mreza.core.roles import (
@@ -14,7 +15,6 @@ from mreza.core.roles import (
 from mreza.registry.models import Membership
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.db.models import Model
 
     from mreza.accounts.models import User
@@ -185,3 +185,9 @@ def managed_municipalities(user: "AnyUser") -> list[int]:
     """Municipalities this user coordinates or manages: whose assessments they follow and whose
     invitations they answer."""
     return [m for m, r in roles_of(user).municipal.items() if r & set(MANAGING_ROLES)]
+
+
+def anonymous_visitor() -> AnonymousUser:
+    """Anybody without an account: whom the public API and the open data ask the policy for, so
+    that they answer everyone the same (cacheable, and no signed-in session widens it)."""
+    return AnonymousUser()

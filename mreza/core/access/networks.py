@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from mreza.core.access.base import Perm, coordinated_organisation_ids, roles_of
 from mreza.core.roles import (
     MANAGING_ROLES,
@@ -97,6 +99,35 @@ def organisations_coordinated_by(user: "AnyUser", queryset: "QuerySet[M]") -> "Q
     if roles.is_admin:
         return queryset
     return queryset.filter(pk__in=coordinated_organisation_ids(roles))
+
+
+def networks_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """The networks a user may see (the rule of Perm.VIEW on a Network, as a queryset): those of
+    rounds their organisation coordinates, and those their municipalities are in."""
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    return queryset.filter(
+        Q(round__organisation_id__in=coordinated_organisation_ids(roles))
+        | Q(
+            pk__in=NetworkMembership.objects.filter(
+                municipality_id__in=list(roles.municipal)
+            ).values("network_id")
+        )
+    )
+
+
+def network_places_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "QuerySet[M]":
+    """A network's places (NetworkMembership) a user may see: their municipalities' own (the rule
+    of Perm.VIEW on a NetworkMembership, as a queryset)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    roles = roles_of(user)
+    if roles.is_admin:
+        return queryset
+    return queryset.filter(municipality_id__in=list(roles.municipal))
 
 
 RULES = {

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mreza.assessment.models import Criterion, Framework, LearningProfile, Subcriterion
 from mreza.core import access
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.opendata.providers.base import (
     DATE,
     FRAMEWORK_CODE,
@@ -15,7 +16,6 @@ from mreza.opendata.providers.base import (
     SUBCRITERION_CODE,
     Dataset,
     Field,
-    anonymous,
     text_fields,
     texts,
 )

@@ -2,8 +2,9 @@
 a function that yields its rows as tuples in the fields' order.
 
 A provider reads only what the public pages show, through the access package's querysets for an
-anonymous visitor, in a fixed number of queries whatever the number of rows. Adding a dataset is
-one `Dataset(...)` in a provider module and one entry in `providers.DATASETS`.
+anonymous visitor (`access.anonymous_visitor()`), in a fixed number of queries whatever the number
+of rows. Adding a dataset is one `Dataset(...)` in a provider module and one entry in
+`providers.DATASETS`.
 """
 
 import datetime
@@ -11,7 +12,6 @@ import decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +28,6 @@ STRING, INTEGER, NUMBER, BOOLEAN, DATE, DATETIME = (
     "date",
     "datetime",
 )
-
-
-def anonymous():
-    """Who the open data is for: anybody, without an account."""
-    return AnonymousUser()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from mreza.core import access
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.evaluation.models import Certificate, Evaluation, GoalResult, MemberEvaluation
 from mreza.evaluation.services.recognition import platform_recognition
 from mreza.opendata.providers.base import (
@@ -16,7 +17,6 @@ from mreza.opendata.providers.base import (
     STRING,
     Dataset,
     Field,
-    anonymous,
 )
 from mreza.opendata.providers.progress import published_workspaces
 

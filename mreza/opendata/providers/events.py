@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.core.access.events import events_visible_to
 from mreza.events.models import Event, Session
 from mreza.opendata.providers.base import (
@@ -14,7 +15,6 @@ from mreza.opendata.providers.base import (
     STRING,
     Dataset,
     Field,
-    anonymous,
 )
 
 EVENT_ID = _("Identifier of the event (see events.csv)")

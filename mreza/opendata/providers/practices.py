@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mreza.assessment.models import Subcriterion
 from mreza.core import access
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.opendata.providers.base import (
     DATE,
     INTEGER,
@@ -17,7 +18,6 @@ from mreza.opendata.providers.base import (
     STRING,
     Dataset,
     Field,
-    anonymous,
 )
 from mreza.practices.models import Practice, ResultFigure
 

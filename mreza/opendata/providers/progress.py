@@ -8,6 +8,7 @@ number of workspaces).
 
 from django.utils.translation import gettext_lazy as _
 
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.core.access import plans_visible_to
 from mreza.opendata.providers.base import (
     DATE,
@@ -17,7 +18,6 @@ from mreza.opendata.providers.base import (
     WORKSPACE_ID,
     Dataset,
     Field,
-    anonymous,
 )
 from mreza.progress.models import Workspace, WorkspaceMember
 from mreza.progress.views.progress import figures

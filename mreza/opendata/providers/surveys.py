@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from mreza.core import access
+from mreza.core.access import anonymous_visitor as anonymous
 from mreza.opendata.providers.base import (
     BOOLEAN,
     DATE,
@@ -19,7 +20,6 @@ from mreza.opendata.providers.base import (
     STRING,
     Dataset,
     Field,
-    anonymous,
     text_fields,
     texts,
 )
