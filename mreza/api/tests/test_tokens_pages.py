@@ -1,6 +1,7 @@
 """The account pages of API tokens (/account/api-tokens/): list, new (shown once), revoke."""
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -40,8 +41,14 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+def _nonce(client):
+    """The one-time mark of a freshly opened form (views: a form's POST makes one token)."""
+    return re.search(r'name="form_nonce" value="([^"]+)"', client.get(NEW).content.decode())[1]
+
+
 def _new(client, **data):
-    return client.post(NEW, {"name": "Reporting", "read_only": "on", **data})
+    data = {"name": "Reporting", "read_only": "on", "form_nonce": _nonce(client), **data}
+    return client.post(NEW, data)
 
 
 def test_pages_need_an_account(client, world):
@@ -81,7 +88,7 @@ def test_the_list_is_the_users_own(client, world):
 
 def test_an_unchecked_read_only_box_makes_a_writing_token(client, world):
     client.force_login(world.alice)
-    client.post(NEW, {"name": "Writer"})
+    client.post(NEW, {"name": "Writer", "form_nonce": _nonce(client)})
     assert ApiToken.objects.get(user=world.alice).read_only is False
 
 
@@ -111,7 +118,7 @@ def test_the_expiry_date_is_from_today_to_a_year(client, world, days, ok):
 )
 def test_bad_input_is_refused_and_nothing_is_made(client, world, data):
     client.force_login(world.alice)
-    response = client.post(NEW, data)
+    response = client.post(NEW, {**data, "form_nonce": _nonce(client)})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
 
@@ -174,3 +181,24 @@ def test_the_list_says_the_last_day_a_token_works(client, world):
     client.force_login(world.alice)
     body = client.get(LIST).content.decode()
     assert f"works until {date_format(day, 'SHORT_DATE_FORMAT')}" in body
+
+
+def test_a_form_sent_twice_makes_one_token(client, world):
+    """A reload of the page that shows the secret sends the same POST again."""
+    client.force_login(world.alice)
+    data = {"name": "Reporting", "read_only": "on", "form_nonce": _nonce(client)}
+    assert client.post(NEW, data).status_code == 200
+    again = client.post(NEW, data, follow=True)
+    assert ApiToken.objects.filter(user=world.alice).count() == 1
+    assert "This form was sent before" in again.content.decode()
+    assert client.post(NEW, {**data, "form_nonce": "made-up"}).status_code == 302
+    assert ApiToken.objects.filter(user=world.alice).count() == 1
+
+
+def test_a_refused_form_keeps_its_mark_and_then_makes_the_token(client, world):
+    client.force_login(world.alice)
+    nonce = _nonce(client)
+    refused = client.post(NEW, {"name": "", "form_nonce": nonce})
+    assert refused.status_code == 400 and nonce in refused.content.decode()
+    assert client.post(NEW, {"name": "Fixed", "form_nonce": nonce}).status_code == 200
+    assert ApiToken.objects.get(user=world.alice).name == "Fixed"
