@@ -2,9 +2,9 @@
 participation for every submitted member), revoked by whoever runs it, checked by anybody with
 the code on /verify/<code>/.
 
-The code is random (`secrets`, 12 characters from an alphabet without look-alikes, in groups of
-four); it only finds the row. What makes a certificate genuine is its signature: an HMAC-SHA256,
-keyed with the site's secret, of the code, the statement (canonical JSON), the municipality and
+The code, the signature and the QR code are made as for every certificate (`core/certificates.py`):
+the code only finds the row; what makes a certificate genuine is its signature, an HMAC-SHA256 keyed
+with the site's secret and SALT, of the code, the statement (canonical JSON), the municipality and
 the kind, stored when issued and recomputed on every check. A row altered in the database fails
 the check, and so does any code nobody issued.
 
@@ -18,31 +18,26 @@ Signatures the other parts use:
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from mreza.core import certificates as signing
+from mreza.core.certificates import ALPHABET as ALPHABET  # the alphabet the codes use (tests)
+from mreza.core.certificates import new_code, normalise_code
+from mreza.core.certificates import qr_svg as qr_svg  # the views draw it with the certificate
 from mreza.evaluation.models import Certificate, Evaluation
 from mreza.evaluation.services.recognition import Recognition, Row, evaluation_recognition
 
 logger = logging.getLogger(__name__)
 
-#: no 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from paper is not mistaken
-ALPHABET = "ACDEFGHJKMNPQRTUVWXYZ234679"
-GROUPS, GROUP_SIZE = 3, 4
-CODE_RE = re.compile(rf"^[{ALPHABET}]{{{GROUPS * GROUP_SIZE}}}$")
 SALT = "mreza.evaluation.certificate"
 #: the version of the statement's layout, signed with it
 STATEMENT_VERSION = 1
@@ -52,47 +47,21 @@ class CertificateError(Exception):
     """A certificate cannot be issued now; the message says why, in the user's language."""
 
 
-def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
-    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
-
-
-def normalise_code(text: str) -> str | None:
-    """A typed code in its stored form ("acde fghj-kmnp" -> "ACDE-FGHJ-KMNP"), or None when it
-    cannot be one (wrong length or a character the alphabet lacks)."""
-    raw = re.sub(r"[\s\-‐-―.]", "", str(text or "")).upper()
-    if not CODE_RE.match(raw):
-        return None
-    return "-".join(raw[i : i + GROUP_SIZE] for i in range(0, len(raw), GROUP_SIZE))
-
-
-def canonical(statement: dict[str, Any]) -> str:
-    return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def sign(
     code: str, statement: dict[str, Any], municipality_id: int, kind: str, secret: Any = None
 ) -> str:
-    message = "\n".join([code, canonical(statement), str(municipality_id), kind])
-    return salted_hmac(SALT, message, secret=secret, algorithm="sha256").hexdigest()
+    return signing.signature(SALT, code, statement, (municipality_id, kind), secret=secret)
 
 
 def signature_ok(certificate: Certificate) -> bool:
     """Whether the stored signature is the one of the stored data (the current secret, or one
     being rotated out: SECRET_KEY_FALLBACKS)."""
-    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return any(
-        constant_time_compare(
-            certificate.signature,
-            sign(
-                certificate.code,
-                certificate.statement,
-                certificate.municipality_id,
-                certificate.kind,
-                secret=secret,
-            ),
-        )
-        for secret in secrets_in_use
+    return signing.signature_matches(
+        certificate.signature,
+        SALT,
+        certificate.code,
+        certificate.statement,
+        (certificate.municipality_id, certificate.kind),
     )
 
 
@@ -241,8 +210,3 @@ def check(code: str) -> Check:
 def verification_url(code: str) -> str:
     """The page that checks the certificate, absolute (it is printed on paper)."""
     return settings.SITE_URL.rstrip("/") + reverse("evaluation:verify", args=[code])
-
-
-def qr_svg(url: str) -> str:
-    """A QR code of `url` as an SVG element for an HTML page or a PDF."""
-    return str(segno.make(url, error="m").svg_inline(scale=3, border=2))

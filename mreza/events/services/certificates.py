@@ -2,27 +2,28 @@
 revoked by them, checked by anybody on /verify/<code>/ (the same page as the evaluation's
 certificates: core/verification.py).
 
-The code has the evaluation certificates' form (12 characters without look-alikes, in groups of
-four, so the one verification form reads both); it only finds the row. What makes a certificate
-genuine is its signature: an HMAC-SHA256, keyed with the site's secret, of the code, the
-statement (canonical JSON) and the registration, stored when issued and recomputed on every
-check. A row altered in the database fails the check.
+The code, the signature and the QR code are made as for every certificate (`core/certificates.py`,
+so the one verification form reads both kinds): the code only finds the row; what makes a
+certificate genuine is its signature, an HMAC-SHA256 keyed with the site's secret and SALT, of the
+code, the statement (canonical JSON) and the registration, stored when issued and recomputed on
+every check. A row altered in the database fails the check.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-import segno
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from mreza.evaluation.services.certificates import new_code, normalise_code
+from mreza.core import certificates as signing
+from mreza.core.certificates import new_code, normalise_code
+from mreza.core.certificates import qr_svg as qr_svg  # the views draw it with the certificate
+from mreza.evaluation.services.certificates import (  # the one /verify/ page, the evaluation's
+    verification_url as verification_url,
+)
 from mreza.events.models import AttendanceCertificate, Event, Registration
 
 log = logging.getLogger(__name__)
@@ -34,23 +35,19 @@ class CertificateError(Exception):
     """Certificates cannot be issued now; the message says why (user's language)."""
 
 
-def canonical(statement):
-    return json.dumps(statement, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def sign(code: str, statement: dict[str, Any], registration_id: int, secret: Any = None) -> str:
+    return signing.signature(SALT, code, statement, (registration_id,), secret=secret)
 
 
-def sign(code, statement, registration_id, secret=None):
-    message = "\n".join([code, canonical(statement), str(registration_id)])
-    return salted_hmac(SALT, message, secret=secret, algorithm="sha256").hexdigest()
-
-
-def signature_ok(certificate):
-    secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return any(
-        constant_time_compare(
-            certificate.signature,
-            sign(certificate.code, certificate.statement, certificate.registration_id, secret),
-        )
-        for secret in secrets_in_use
+def signature_ok(certificate: AttendanceCertificate) -> bool:
+    """Whether the stored signature is the one of the stored data (the current secret, or one
+    being rotated out: SECRET_KEY_FALLBACKS)."""
+    return signing.signature_matches(
+        certificate.signature,
+        SALT,
+        certificate.code,
+        certificate.statement,
+        (certificate.registration_id,),
     )
 
 
@@ -157,11 +154,3 @@ def check(code):
     if certificate.revoked_at is not None:
         return Check(Verdict.REVOKED, certificate)
     return Check(Verdict.VALID, certificate)
-
-
-def verification_url(code):
-    return settings.SITE_URL.rstrip("/") + reverse("evaluation:verify", args=[code])
-
-
-def qr_svg(url):
-    return str(segno.make(url, error="m").svg_inline(scale=3, border=2))

@@ -15,6 +15,7 @@ from mreza.core.validators import guard_text_fields
 from mreza.networks.models import Network
 from mreza.practices import uploads
 from mreza.practices.models import Practice
+from mreza.practices.sdgs import SDG_CHOICES
 from mreza.practices.services.drafting import FIELDS, sdg_codes
 from mreza.progress.models import Workspace
 
@@ -24,25 +25,6 @@ LANGUAGES = (
     ("sr", _("Serbian (Cyrillic or Latin, as you type it)")),
     ("bg", _("Bulgarian")),
     ("en", _("English")),
-)
-SDGS = (
-    (1, _("No poverty")),
-    (2, _("Zero hunger")),
-    (3, _("Good health and well-being")),
-    (4, _("Quality education")),
-    (5, _("Gender equality")),
-    (6, _("Clean water and sanitation")),
-    (7, _("Affordable and clean energy")),
-    (8, _("Decent work and economic growth")),
-    (9, _("Industry, innovation and infrastructure")),
-    (10, _("Reduced inequalities")),
-    (11, _("Sustainable cities and communities")),
-    (12, _("Responsible consumption and production")),
-    (13, _("Climate action")),
-    (14, _("Life below water")),
-    (15, _("Life on land")),
-    (16, _("Peace, justice and strong institutions")),
-    (17, _("Partnerships for the goals")),
 )
 BIG = Decimal("100000000000")  # a figure or a cost beyond this is a typing error
 currency_code = RegexValidator(
@@ -105,7 +87,7 @@ class PracticeForm(forms.ModelForm):
     )
     sdgs = forms.TypedMultipleChoiceField(
         label=_("Sustainable Development Goals"),
-        choices=SDGS,
+        choices=SDG_CHOICES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -25,6 +25,7 @@ from mreza.core.templatetags.mreza import localized, script
 from mreza.maps import available_countries, render_map
 from mreza.practices import search, snippets
 from mreza.practices.models import Practice
+from mreza.practices.sdgs import sdg_label
 from mreza.registry import choices as registry_choices
 from mreza.registry.models import Municipality
 from mreza.registry.templatetags.places import place_name
@@ -42,34 +43,10 @@ SIZES = (
     ("xl", gettext_lazy("100,000 inhabitants or more"), 100000, None),
 )
 
-SDG_NAMES = {
-    1: gettext_lazy("No poverty"),
-    2: gettext_lazy("Zero hunger"),
-    3: gettext_lazy("Good health and well-being"),
-    4: gettext_lazy("Quality education"),
-    5: gettext_lazy("Gender equality"),
-    6: gettext_lazy("Clean water and sanitation"),
-    7: gettext_lazy("Affordable and clean energy"),
-    8: gettext_lazy("Decent work and economic growth"),
-    9: gettext_lazy("Industry, innovation and infrastructure"),
-    10: gettext_lazy("Reduced inequalities"),
-    11: gettext_lazy("Sustainable cities and communities"),
-    12: gettext_lazy("Responsible consumption and production"),
-    13: gettext_lazy("Climate action"),
-    14: gettext_lazy("Life below water"),
-    15: gettext_lazy("Life on land"),
-    16: gettext_lazy("Peace, justice and strong institutions"),
-    17: gettext_lazy("Partnerships for the goals"),
-}
-
 SORTS = (
     ("", pgettext_lazy("sort order", "most relevant first")),
     ("newest", pgettext_lazy("sort order", "newest first")),
 )
-
-
-def sdg_label(number):
-    return _("SDG %(number)s: %(name)s") % {"number": number, "name": SDG_NAMES.get(number, "")}
 
 
 def language_name(code):

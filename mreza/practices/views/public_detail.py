@@ -20,8 +20,9 @@ from mreza.core.access import Perm, get_or_deny, may, published_practices
 from mreza.core.templatetags.mreza import localized, script
 from mreza.maps import available_countries
 from mreza.practices.models import Attachment, Practice
+from mreza.practices.sdgs import SDG_NAMES, sdg_label
 from mreza.practices.views.panel import workflow_panel
-from mreza.practices.views.public import SDG_NAMES, language_name, map_svg, sdg_label
+from mreza.practices.views.public import language_name, map_svg
 from mreza.registry.templatetags.places import place_name
 
 SIMILAR = 5
