@@ -22,6 +22,7 @@ from mreza.assessment.models import (
 from mreza.core.access.assessment import entries_visible_to
 from mreza.core.access.base import Perm, roles_of
 from mreza.core.access.evaluation import EVALUATION_PATHS
+from mreza.core.access.events import events_run_by
 from mreza.core.access.progress import WORKSPACE_PATHS, workspace_rule, workspaces_visible_to
 from mreza.core.models import AuditEntry
 from mreza.core.roles import (
@@ -66,6 +67,20 @@ def _audit_rule(user, perm, entry):
     return audit_entries_visible_to(user, AuditEntry.objects.filter(pk=entry.pk)).exists()
 
 
+#: Restricted records that belong to no municipality: their entries follow the policy alone.
+_OF_NO_MUNICIPALITY = frozenset({Event, Session, Speaker, EventRegistration, AttendanceCertificate})
+
+
+def _events_run(user):
+    return events_run_by(user, Event.objects.all())
+
+
+def _registrations_seen(user):
+    """The registrations' rule of Perm.VIEW as a queryset: the person's own, and those of the
+    events the user runs."""
+    return EventRegistration.objects.filter(Q(user_id=user.pk) | Q(event__in=_events_run(user)))
+
+
 @functools.cache
 def audit_kinds():
     """How the audit trail decides who sees an entry, per audited model. Every AuditedModel must be
@@ -79,7 +94,12 @@ def audit_kinds():
     - restricted: whether the record may be seen depends on its current state (an assessor's score
     is theirs alone until they submit). The entry is shown only to whoever may see the record now,
     through a queryset rule equal to its `may` rule; once the record is deleted, to administrators
-    only.
+    only. A record of a municipality (an assessor's score) is shown to that municipality's
+    coordinator when the rule lets them see it; a record of no municipality (an event, run by an
+    organisation's network coordinators and its host's coordinator) to whoever the rule lets
+    through. An event's trail (drafts, programme, capacity) is its organisers', not the public's
+    (Perm.MANAGE_EVENT, not VIEW); a registration's and its certificate's are the organisers' and
+    the person's (Perm.VIEW).
     - unscoped: records that belong to no municipality (countries, organisations, frameworks,
     rounds): administrators only.
     - contained: a workspace and everything in it (AuditEntry.container_id is the workspace): shown
@@ -116,6 +136,13 @@ def audit_kinds():
         EvidenceFile: lambda user: EvidenceFile.objects.filter(
             entry__in=entries_visible_to(user, Entry.objects.all())
         ),
+        Event: _events_run,
+        Session: lambda user: Session.objects.filter(event__in=_events_run(user)),
+        Speaker: lambda user: Speaker.objects.filter(session__event__in=_events_run(user)),
+        EventRegistration: _registrations_seen,
+        AttendanceCertificate: lambda user: AttendanceCertificate.objects.filter(
+            registration__in=_registrations_seen(user)
+        ),
     }
     unscoped = {
         Country,
@@ -125,12 +152,6 @@ def audit_kinds():
         OrganisationRole,
         GroupingRound,
         Network,
-        # events belong to organisations; registrations hold personal data
-        Event,
-        Session,
-        Speaker,
-        EventRegistration,
-        AttendanceCertificate,
         ApiToken,
         OpenDataRelease,
     }
@@ -175,6 +196,9 @@ def audit_entries_visible_to(user: "AnyUser", queryset: "QuerySet[M]") -> "Query
         if roles.is_admin:
             visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
             visible |= kind & ~Q(object_id__in=_pk_texts(model._base_manager.all()))
+        elif model in _OF_NO_MUNICIPALITY:
+            # a record of no municipality: the policy's rule alone decides
+            visible |= kind & Q(object_id__in=_pk_texts(objects(user)))
         else:
             visible |= (
                 kind

@@ -297,3 +297,80 @@ def test_the_queryset_rule_for_scores_equals_the_policy(world, scored, submitted
         for entry in Entry.objects.select_related("assessment"):
             listed = entries_visible_to(user, Entry.objects.all()).filter(pk=entry.pk).exists()
             assert listed is may(user, Perm.VIEW, entry), (persona, entry.assessor, submitted)
+
+
+@pytest.fixture
+def conference(world):
+    """A published event of the association (dana coordinates its networks) hosted by B, with a
+    session, a speaker and bob's registration with its certificate, each change by dana."""
+    from mreza.events.models import AttendanceCertificate
+    from mreza.events.services import events as event_services
+    from mreza.events.services import registrations
+
+    starts = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)
+    with acting_as(world.dana):
+        event = event_services.create_event(
+            {
+                "kind": "workshop",
+                "title": "Radionica",
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=4),
+                "organiser": world.association,
+                "host": world.b,
+                "capacity": 10,
+            },
+            world.dana,
+        )
+        event = event_services.publish(event)
+        session = event_services.add_session(
+            event, {"starts_at": starts, "ends_at": starts, "title": "Otvaranje"}
+        )
+        event_services.add_speaker(session, {"name": "Dana"})
+    with acting_as(world.bob):
+        registration = registrations.register(event, world.bob)
+    with acting_as(world.dana):
+        AttendanceCertificate.objects.create(registration=registration, code="T-1", signature="x")
+    return event
+
+
+def _of(model):
+    return {"content_type__model": model}
+
+
+def test_an_events_trail_is_its_organisers(world, conference):
+    from django.contrib.auth.models import AnonymousUser
+
+    programme = ("event", "session", "speaker")
+    personal = ("registration", "attendancecertificate")
+    for model in (*programme, *personal):
+        assert AuditEntry.objects.filter(**_of(model)).exists(), model
+        # the organiser (dana: network coordinator of the organiser) and administrators
+        assert visible(world.dana, **_of(model)) and visible(world.admin, **_of(model)), model
+        # a municipal user of another municipality, and A's coordinator: not theirs
+        assert not visible(world.charlie, **_of(model)), model
+        assert not visible(world.alice, **_of(model)), model
+        assert not visible(AnonymousUser(), **_of(model)), model
+    for model in programme:  # the public event page is not its history
+        assert not visible(world.bob, **_of(model)), model
+    for model in personal:  # the person registered sees their registration's trail
+        assert visible(world.bob, **_of(model)), model
+    entry = AuditEntry.objects.filter(**_of("event")).first()
+    assert may(world.dana, Perm.VIEW, entry) and not may(world.charlie, Perm.VIEW, entry)
+
+
+def test_the_host_coordinator_sees_the_events_trail(world, conference):
+    from mreza.accounts.models import User
+
+    coordinator = User.objects.create_user("b@example.org", "test-password-123", full_name="B")
+    MunicipalRole.objects.create(user=coordinator, municipality=world.b, role="coordinator")
+    assert visible(coordinator, **_of("event")) and visible(coordinator, **_of("registration"))
+
+
+def test_entries_of_a_deleted_event_are_for_administrators_only(world, conference):
+    pk = conference.pk
+    with acting_as(world.dana):
+        conference.sessions.all().delete()
+    lookup = {"content_type__model": "session", "action": "delete"}
+    assert visible(world.admin, **lookup)
+    assert not visible(world.dana, **lookup)
+    assert visible(world.dana, content_type__model="event", object_id=str(pk))

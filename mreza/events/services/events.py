@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from mreza.core import richtext
 from mreza.core.versioning import save_versioned
 from mreza.events.models import Event, Session, Speaker
+from mreza.events.services.registrations import fill_places, tell_event_cancelled
 
 EVENT_FIELDS = (
     "kind",
@@ -52,12 +53,21 @@ def create_event(values, user):
 
 
 def update_event(event, values, version):
-    """Save the form's fields (EditConflict if someone saved since `version`)."""
+    """Save the form's fields (EditConflict if someone saved since `version`). More places, or no
+    limit any more, go to the people waiting, in the order they registered; the event row is
+    locked meanwhile so a registration at the same moment cannot take the same place."""
     values = _cleaned(values)
     fields = [name for name in EVENT_FIELDS if name in values]
+    with transaction.atomic():
+        locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
+        for name in fields:
+            setattr(locked, name, values[name])
+        save_versioned(locked, fields, version)
+        if "capacity" in fields:
+            fill_places(locked)
     for name in fields:
-        setattr(event, name, values[name])
-    save_versioned(event, fields, version)
+        setattr(event, name, getattr(locked, name))
+    event.version = locked.version
     return event
 
 
@@ -76,13 +86,15 @@ def publish(event):
 
 
 def cancel(event):
-    """Cancel a published event: its page stays public and says so; registration closes."""
+    """Cancel a published event: its page stays public and says so; registration closes; the
+    people registered (confirmed or waiting) are told once the cancellation is committed."""
     with transaction.atomic():
         locked = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         if locked.status != Event.Status.PUBLISHED:
             raise EventError(_("Only a published event can be cancelled."))
         locked.status = Event.Status.CANCELLED
         save_versioned(locked, ["status"], locked.version, condition=Q(status="published"))
+        transaction.on_commit(lambda: tell_event_cancelled(locked))
     return locked
 
 

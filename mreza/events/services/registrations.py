@@ -4,25 +4,36 @@ Every change that counts places locks the event row first (`select_for_update(of
 two people taking the last place at the same moment are served one after the other, so the
 event never holds more confirmed people than places. A person has one live registration per
 event (a database constraint), so a double click cannot register twice. When a confirmed person
-withdraws, the first person on the waiting list (registered earliest) takes the place and is told
-by e-mail, in their language, once the change is committed.
+withdraws, the first person on the waiting list (registered earliest) takes the place.
+
+People are told through the notifications engine of the workspaces
+(`progress.services.notifications.notify`), once the change is committed: a row each, e-mailed at
+once, in the weekly digest or not at all as the person chose, in their language and script, with
+the unsubscribe link, sent and retried by the job engine. Told are: the registration (confirmed or
+waiting, with the event's calendar file as a link: a notification carries no attachment), a place
+from the waiting list, a registration cancelled by someone else (the organiser), and an
+event's cancellation (`events.cancel`). Every registration has an account (`Registration.user`),
+so no mail goes past the engine.
 """
 
 import functools
-import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mreza.core.audit import current_actor
 from mreza.core.templatetags.mreza import script
 from mreza.events.models import Event, Registration
+from mreza.progress.models import Notification
+from mreza.progress.services import notifications
 
-log = logging.getLogger(__name__)
 Status = Registration.Status
+#: The notifications engine has no kind for events yet; "upcoming meeting" is the nearest (the
+#: kind is not shown anywhere, it only sorts the rows).
+EVENT_NOTICE = Notification.Kind.MEETING
 
 
 class RegistrationError(Exception):
@@ -55,19 +66,25 @@ def register(event, user, affiliation=""):
             if live_registration(locked, user) is not None:
                 raise RegistrationError(_("You are registered for this event already."))
             full = locked.capacity is not None and confirmed_count(locked) >= locked.capacity
-            return Registration.objects.create(
+            registration = Registration.objects.create(
                 event=locked,
                 user=user,
                 affiliation=affiliation,
                 status=Status.WAITING if full else Status.CONFIRMED,
             )
+            transaction.on_commit(functools.partial(_tell_registered, registration, locked))
+            return registration
     except IntegrityError as error:
         # the one-live-registration constraint: the same person's second request at once
         raise RegistrationError(_("You are registered for this event already.")) from error
 
 
-def withdraw(registration):
-    """Cancel a registration; a freed place goes to the first person waiting (returned, or None)."""
+def withdraw(registration, by=None):
+    """Cancel a registration; a freed place goes to the first person waiting (returned, or None).
+    `by` (default: whoever the request acts as) is told apart from the person registered: someone
+    else's withdrawal (the organiser's) is told to the person, their own is not."""
+    if by is None:
+        by = current_actor()[0]
     with transaction.atomic():
         locked_event = _lock(registration.event)
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -77,12 +94,15 @@ def withdraw(registration):
         locked.status = Status.CANCELLED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at"])
-        promoted = _fill_places(locked_event) if freed else []
+        if getattr(by, "pk", None) != locked.user_id:
+            transaction.on_commit(functools.partial(_tell_withdrawn, locked, locked_event))
+        promoted = fill_places(locked_event) if freed else []
     return promoted[0] if promoted else None
 
 
-def _fill_places(event):
-    """Promote waiting people into free places (the event row is locked by the caller)."""
+def fill_places(event):
+    """Promote waiting people into free places (the event row is locked by the caller): after a
+    withdrawal, or when the organiser adds places."""
     if event.status != Event.Status.PUBLISHED or event.ends_at <= timezone.now():
         return []
     waiting = event.registrations.filter(status=Status.WAITING).order_by("created_at", "id")
@@ -107,7 +127,7 @@ def set_capacity(event, capacity):
         locked = _lock(event)
         locked.capacity = capacity
         locked.save(update_fields=["capacity"])
-        return _fill_places(locked)
+        return fill_places(locked)
 
 
 def waiting_position(registration):
@@ -121,24 +141,139 @@ def waiting_position(registration):
     )
 
 
+# ------------------------------------------------------------------------------- notices
+
+
+def event_path(event):
+    return reverse("events:detail", args=[event.pk])
+
+
+def _when_and_where(event):
+    """The event's day, time and place in the active language and script (a notice's body)."""
+    starts = timezone.localtime(event.starts_at)
+    text = _("%(event)s starts on %(day)s at %(time)s.") % {
+        "event": script(event.title),
+        "day": date_format(starts, "SHORT_DATE_FORMAT"),
+        "time": date_format(starts, "TIME_FORMAT"),
+    }
+    if event.place:
+        text += "\n" + _("Place: %(place)s") % {"place": script(event.place)}
+    if event.online_url:
+        text += "\n" + _("Online: %(link)s") % {"link": event.online_url}
+    return text
+
+
+def _calendar_line(event):
+    # a notification carries no attachment: the event's public .ics instead
+    url = notifications.absolute(reverse("events:ics", args=[event.pk]))
+    return _("Add it to your calendar: %(url)s") % {"url": url}
+
+
+def tell(users, event, subject, body, key):
+    """Hand a notice about `event` to the notifications engine: evaluated in each recipient's
+    language and script, linked to the event's page, once per person and `key`.
+
+    Time-critical notices (a place from the waiting list, a cancelled event) should go at once even
+    to people who chose the weekly digest; `notify` has no such flag yet, so they follow the
+    person's choice like every other notice."""
+    return notifications.notify(
+        users,
+        EVENT_NOTICE,
+        None,
+        lambda _user: subject(),
+        lambda _user: body(),
+        event_path(event),
+        dedupe_key=key,
+    )
+
+
+def _tell_registered(registration, event):
+    waiting = registration.status == Status.WAITING
+
+    def subject():
+        if waiting:
+            return _("On the waiting list: %(event)s") % {"event": script(event.title)}
+        return _("You are registered: %(event)s") % {"event": script(event.title)}
+
+    def body():
+        if waiting:
+            first = _(
+                "The event is full: you are on the waiting list. If a place becomes free, it is "
+                "yours and we tell you."
+            )
+        else:
+            first = _("Your registration is confirmed.")
+        return "\n\n".join((first, _when_and_where(event), _calendar_line(event)))
+
+    tell(
+        [registration.user],
+        event,
+        subject,
+        body,
+        f"event:{event.pk}:registration:{registration.pk}:{registration.status}",
+    )
+
+
 def _tell_promoted(registration, event):
-    user = registration.user
-    if not user.email or not user.is_active:
-        return
-    url = settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        title = script(event.title)
-        subject = _("A place is yours: %(event)s") % {"event": title}
-        body = _(
+    def subject():
+        return _("A place is yours: %(event)s") % {"event": script(event.title)}
+
+    def body():
+        text = _(
             "A place became free at %(event)s and it is now yours: your registration is "
             "confirmed.\n\nIf you cannot come, please withdraw on the event's page so the next "
             "person on the waiting list gets the place:\n%(url)s"
-        ) % {"event": title, "url": url}
-    try:
-        EmailMessage(subject[:300], body, to=[user.email]).send()
-    except OSError:
-        # the place is theirs either way; the page shows it
-        log.exception("could not e-mail the promotion of registration %s", registration.pk)
+        ) % {"event": script(event.title), "url": notifications.absolute(event_path(event))}
+        return "\n\n".join((text, _when_and_where(event), _calendar_line(event)))
+
+    tell(
+        [registration.user],
+        event,
+        subject,
+        body,
+        f"event:{event.pk}:registration:{registration.pk}:promoted",
+    )
+
+
+def _tell_withdrawn(registration, event):
+    def subject():
+        return _("Registration cancelled: %(event)s") % {"event": script(event.title)}
+
+    def body():
+        return _(
+            "Your registration for %(event)s was cancelled by the event's organisers. If you "
+            "think this is a mistake, please contact them."
+        ) % {"event": script(event.title)}
+
+    tell(
+        [registration.user],
+        event,
+        subject,
+        body,
+        f"event:{event.pk}:registration:{registration.pk}:cancelled",
+    )
+
+
+def tell_event_cancelled(event):
+    """Everybody registered (confirmed or waiting) hears that the event is cancelled."""
+    people = [
+        r.user
+        for r in event.registrations.exclude(status=Status.CANCELLED)
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+    def subject():
+        return _("Cancelled: %(event)s") % {"event": script(event.title)}
+
+    def body():
+        day = date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT")
+        return _("%(event)s, planned for %(day)s, is cancelled.") % {
+            "event": script(event.title),
+            "day": day,
+        }
+
+    return tell(people, event, subject, body, f"event:{event.pk}:cancelled")
 
 
 # ---------------------------------------------------------------------------------- attendance

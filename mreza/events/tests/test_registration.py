@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mreza.accounts.models import User
 from mreza.events.models import Registration
+from mreza.events.services import events as event_services
 from mreza.events.services import registrations as services
 from mreza.events.tests.conftest import make_event
 
@@ -45,7 +46,7 @@ def test_a_withdrawal_promotes_the_first_waiting_person_and_emails_them(
     first_waiting = services.register(ev.conference, ev.alice)
     services.register(ev.conference, ev.admin)
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.withdraw(confirmed)
+        promoted = services.withdraw(confirmed, by=ev.bob)  # bob withdraws himself
     assert promoted.pk == first_waiting.pk
     first_waiting.refresh_from_db()
     assert first_waiting.status == Status.CONFIRMED and first_waiting.promoted_at is not None
@@ -61,7 +62,7 @@ def test_withdrawing_from_the_waiting_list_promotes_nobody(ev, django_capture_on
     services.register(ev.conference, ev.charlie)
     waiting = services.register(ev.conference, ev.alice)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.withdraw(waiting) is None
+        assert services.withdraw(waiting, by=ev.alice) is None
     assert mail.outbox == []
     assert services.withdraw(waiting) is None  # twice changes nothing
 
@@ -72,6 +73,23 @@ def test_more_places_promote_waiting_people(ev):
     waiting = services.register(ev.conference, ev.alice)
     promoted = services.set_capacity(ev.conference, 3)
     assert [r.pk for r in promoted] == [waiting.pk]
+
+
+def test_more_places_in_the_event_form_promote_waiting_people_in_order(ev):
+    # the organiser's edit form saves capacity through update_event, not set_capacity
+    services.register(ev.conference, ev.bob)
+    services.register(ev.conference, ev.charlie)
+    first = services.register(ev.conference, ev.alice)
+    second = services.register(ev.conference, ev.admin)
+    conference = ev.conference
+    event_services.update_event(conference, {"capacity": 3}, conference.version)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (Status.CONFIRMED, Status.WAITING)
+    assert services.confirmed_count(conference) == 3
+    event_services.update_event(conference, {"capacity": None}, conference.version)
+    second.refresh_from_db()
+    assert second.status == Status.CONFIRMED
 
 
 def test_registering_twice_is_refused(ev):
