@@ -1,7 +1,8 @@
 """Step 5: good practices — drafts, review, validation, the public library, transfer offers.
 
 Who takes part: the people of the practice's municipality write it (any municipal role), submit
-it, update it once published; its coordinator and management withdraw it and offer help to adopt
+it, revise it when it was not accepted (back to a draft, a new review round), update it once
+published; its coordinator and management withdraw it and offer help to adopt
 it. The network coordinators of an organisation the municipality is a member of review it, the
 experts of such an organisation validate it. What each may do depends on where the practice is on
 its way to publication (a reviewer acts only on a submitted practice, an expert only on a reviewed
@@ -36,6 +37,9 @@ MUNICIPALITY_PERMS = frozenset({Perm.SUBMIT_PRACTICE})
 Status = Practice.Status
 # the author edits a draft, a returned one, and a published one (an update, a new revision)
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED, Status.PUBLISHED})
+# ... and revises one that was not accepted (workflow.revise: back to a draft, to change it and
+# submit it again); the rejection and its comment stay among its steps
+REVISABLE = frozenset({Status.REJECTED})
 # what reviewers and experts see: everything that has been submitted at least once
 SUBMITTED_ONCE = frozenset(set(Status) - {Status.DRAFT})
 
@@ -149,7 +153,9 @@ def practice_rule(user, perm, practice):
         return _may_request(roles, practice)
     admin = roles.is_admin
     if perm == Perm.EDIT_PRACTICE:
-        return status in EDITABLE and (admin or roles.in_municipality(municipality_id))
+        return (status in EDITABLE or status in REVISABLE) and (
+            admin or roles.in_municipality(municipality_id)
+        )
     if perm == Perm.REVIEW_PRACTICE:
         return status == Status.SUBMITTED and (admin or _reviews(roles, municipality_id))
     if perm == Perm.VALIDATE_PRACTICE:

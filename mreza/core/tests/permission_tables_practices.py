@@ -1,8 +1,9 @@
 """The persona × Perm tables of step 5 (practices), merged into test_permission_tables.py (same
 personas, same world, same checks: the policy and a representative page).
 
-The world: four practices of A written by bob — a draft, a submitted one, one the network
-coordinator (dana) has reviewed, and a published one with an open offer of help. What a persona
+The world: five practices of A written by bob — a draft, a submitted one, one the network
+coordinator (dana) has reviewed, one the expert did not accept, and a published one with an open
+offer of help. What a persona
 may do depends on the state: dana reviews only a submitted practice, erin (expert of the
 association) validates only a reviewed one; drafts are seen only by A's people."""
 
@@ -74,6 +75,23 @@ anonymous     -          -                -                 -                  -
 """
 )
 
+# not accepted: A's people may revise it (back to a draft, a new review round: edit_practice, on
+# the page POST /revise/); the reviewer and the expert still see it, nobody reviews it
+PRACTICE_REJECTED = (
+    HEADER
+    + """
+alice         Y          Y                -                 -                  -
+bob           Y          Y                -                 -                  -
+charlie       -          -                -                 -                  -
+dana          Y          -                -                 -                  -
+mara          Y          Y                -                 -                  -
+nada          -          -                -                 -                  -
+erin          Y          -                -                 -                  -
+admin         Y          Y                -                 -                  -
+anonymous     -          -                -                 -                  -
+"""
+)
+
 # published with an open offer: public; A's people update it; its coordinator and management
 # withdraw it, offer help and record adoptions; B's coordinator asks for the help
 PRACTICE_PUBLISHED = (
@@ -112,6 +130,7 @@ OBJECTS = {
     "PRACTICE_DRAFT": lambda w: w.practice_draft,
     "PRACTICE_SUBMITTED": lambda w: w.practice_submitted,
     "PRACTICE_REVIEWED": lambda w: w.practice_reviewed,
+    "PRACTICE_REJECTED": lambda w: w.practice_rejected,
     "PRACTICE_PUBLISHED": lambda w: w.practice_published,
     "PRACTICE_TRANSFER": lambda w: w.practice_published,
 }
@@ -139,6 +158,10 @@ URLS = {
     "PRACTICE_DRAFT": _urls("practice_draft"),
     "PRACTICE_SUBMITTED": _urls("practice_submitted"),
     "PRACTICE_REVIEWED": _urls("practice_reviewed"),
+    "PRACTICE_REJECTED": {
+        **_urls("practice_rejected"),
+        Perm.EDIT_PRACTICE: ("post", "/practices/{w.practice_rejected.pk}/revise/", None),
+    },
     "PRACTICE_PUBLISHED": _urls("practice_published"),
     "PRACTICE_TRANSFER": {
         Perm.OFFER_TRANSFER: ("get", PUBLISHED + "offer/", None),
@@ -175,6 +198,10 @@ def build(world):
     world.practice_submitted = workflow.submit(practice("Submitted practice"), world.bob)
     world.practice_reviewed = workflow.submit(practice("Reviewed practice"), world.bob)
     workflow.review(world.practice_reviewed, world.dana, passed=True, comment="")
+    rejected = workflow.submit(practice("Rejected practice"), world.bob)
+    workflow.review(rejected, world.dana, passed=True, comment="")
+    workflow.validate(rejected, world.erin, decision="reject", comment="Not new", criteria={})
+    world.practice_rejected = type(rejected).objects.get(pk=rejected.pk)
     published = workflow.submit(practice("Published practice"), world.bob)
     workflow.review(published, world.dana, passed=True, comment="")
     workflow.validate(

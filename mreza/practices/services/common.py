@@ -1,13 +1,23 @@
-"""What the practice services share: their error, who is told about a step, and the mail."""
+"""What the practice services share: their error, who is told about a step, and how they are
+told (the notifications of progress: each person's choice of e-mail at once, a weekly digest or
+none, in their language, with the unsubscribe link)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
 from mreza.accounts.models import MunicipalRole, OrganisationRole
 from mreza.core.roles import MANAGING_ROLES, OrganisationRoleName
+from mreza.core.templatetags.mreza import script
+from mreza.progress.models import Notification
+from mreza.progress.services import notifications
 from mreza.registry.models import Membership
+
+# Notification.Kind has no kind of its own for good practices (that is a progress model change,
+# with its migration); these are the nearest: something waits for the recipient, a refusal, news.
+TO_DO = Notification.Kind.ASSIGNED
+REFUSED = Notification.Kind.DECLINED
+NEWS = Notification.Kind.POST
+# the values that are user or registry text: shown in each recipient's script
+USER_TEXT = frozenset({"title", "municipality", "learner", "comment", "message", "note"})
 
 
 class PracticeError(Exception):
@@ -20,10 +30,6 @@ def detail_path(practice) -> str:
         return reverse("practices:detail", args=[practice.pk])
     except NoReverseMatch:
         return reverse("practices:history", args=[practice.pk])
-
-
-def link(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _organisation_people(municipality_id, role):
@@ -65,16 +71,21 @@ def authors(practice):
     return people
 
 
-def notify(users, subject, body, values, *, exclude=None):
-    """One mail per person (once each, active, with an address), in that person's language:
-    `subject` and `body` are callables returning the translated text with %(name)s places filled
-    from `values`."""
-    seen = set()
-    for user in users:
-        if user is None or not user.is_active or not user.email or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        if exclude is not None and user.pk == exclude.pk:
-            continue
-        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
-            send_mail(subject() % values, body() % values, None, [user.email])
+def notify(users, kind, subject, body, values, url, *, exclude=None, dedupe_key=""):
+    """Tell `users` (each once; not `exclude`, who took the step) through the notifications of
+    progress: a row on their notifications page and the e-mail as each chose. `subject` and `body`
+    are callables returning the translated text with %(name)s places filled from `values`, both
+    evaluated in each recipient's language (user text in their script); `url` is the site path the
+    notification links to; with `dedupe_key`, whoever already has it is not told again."""
+
+    def filled(text):
+        def evaluate(_user):
+            local = {k: script(v) if k in USER_TEXT else v for k, v in values.items()}
+            return text() % local
+
+        return evaluate
+
+    recipients = [u for u in users if u is not None and (exclude is None or u.pk != exclude.pk)]
+    return notifications.notify(
+        recipients, kind, None, filled(subject), filled(body), url, dedupe_key=dedupe_key
+    )

@@ -17,7 +17,7 @@ from mreza.core import richtext
 from mreza.core.versioning import save_versioned
 from mreza.practices import uploads
 from mreza.practices.models import Attachment, Practice, PracticeRevision, ResultFigure, ReviewStep
-from mreza.practices.services.common import PracticeError, detail_path, link, notify, reviewers
+from mreza.practices.services.common import NEWS, PracticeError, detail_path, notify, reviewers
 
 # what the form writes on the practice itself
 FIELDS = (
@@ -106,6 +106,10 @@ def _apply(practice, values):
 
 
 NULLABLE = {"cost_amount", "started_on", "ended_on", "year", "network", "workspace"}
+REVISE_FIRST = gettext_lazy(
+    "This practice was not accepted. Revise it first: it goes back to a draft that you can "
+    "change and submit again."
+)
 
 
 def _save_figures(practice, figures):
@@ -196,6 +200,11 @@ def save_practice(practice, user, changes: Changes, version: int, *, note="", re
     """Save an edit made from `version` (EditConflict if someone saved since). A published
     practice must stay complete; its update is published at once as a new revision with `note`
     (what changed), and the network coordinators are told."""
+    if practice.status == Practice.Status.REJECTED:
+        # a practice that was not accepted is revised first (workflow.revise: back to a draft, a
+        # new review round); edited as it is, it would stay "not accepted" with a text nobody
+        # reviewed
+        raise PracticeError(str(REVISE_FIRST))
     published = practice.status == Practice.Status.PUBLISHED
     if published and not note.strip():
         raise PracticeError(_("Say in a sentence what changed: readers see it in the history."))
@@ -263,18 +272,19 @@ def snapshot(practice) -> dict:
 def _tell_about_update(practice, user, note, request):
     notify(
         reviewers(practice),
+        NEWS,
         lambda: _("Updated good practice: %(title)s"),
         lambda: _(
             "%(municipality)s published an update of its good practice “%(title)s” "
-            "(revision %(revision)s). What changed: %(note)s\n\n%(link)s"
+            "(revision %(revision)s). What changed: %(note)s"
         ),
         {
             "title": practice.title,
             "municipality": practice.municipality.name,
             "revision": practice.revision,
             "note": note,
-            "link": link(request, detail_path(practice)),
         },
+        detail_path(practice),
         exclude=user,
     )
 

@@ -17,9 +17,10 @@ from mreza.networks.models import GroupingRound, Partnership, Response
 from mreza.networks.services import round_coordinators
 from mreza.practices.models import Practice, Replication, TransferOffer, TransferRequest
 from mreza.practices.services.common import (
+    NEWS,
+    TO_DO,
     PracticeError,
     detail_path,
-    link,
     managers,
     notify,
     reviewers,
@@ -60,7 +61,9 @@ def _framework():
 
 def standing_round(municipality):
     """The organisation's published round that holds transfer partnerships (made when first
-    needed), for the association the practice's municipality belongs to."""
+    needed), for the association the practice's municipality belongs to. Two first requests at
+    once make one round: the organisation's row is locked before the round is looked up (in the
+    caller's transaction, if it has one)."""
     memberships = list(
         Membership.objects.filter(municipality=municipality).select_related("organisation")
     )
@@ -77,11 +80,20 @@ def standing_round(municipality):
             % {"municipality": municipality.name}
         )
     organisation = membership.organisation
-    round_ = GroupingRound.objects.filter(
-        organisation=organisation, filters__kind=STANDING_MARK
-    ).first()
-    if round_ is None:
-        round_ = GroupingRound.objects.create(
+    with transaction.atomic():
+        # the second of two concurrent first requests waits here until the first has committed,
+        # then finds its round (PostgreSQL: SELECT ... FOR UPDATE). SQLite has no FOR UPDATE;
+        # there every transaction begins IMMEDIATE (settings: transaction_mode), which already
+        # makes the lookup and the creation one writer's at a time.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        round_ = (
+            GroupingRound.objects.filter(organisation=organisation, filters__kind=STANDING_MARK)
+            .order_by("pk")
+            .first()
+        )
+        if round_ is not None:
+            return round_
+        return GroupingRound.objects.create(
             organisation=organisation,
             framework=_framework(),
             title=STANDING_ROUND_TITLE,
@@ -92,7 +104,6 @@ def standing_round(municipality):
             proposal={"networks": [], "partnerships": []},
             published_at=timezone.now(),
         )
-    return round_
 
 
 def _round_for(practice):
@@ -147,41 +158,72 @@ def _tell_about_request(practice, partnership, transfer, user, request):
         "title": practice.title,
         "municipality": transfer.municipality.name,
         "message": transfer.message or "—",
-        "link": link(request, detail_path(practice)),
-        "round": link(request, reverse("networks:round", args=[round_.pk]) + "#answers"),
     }
     notify(
         [*coordinators, *reviewers(practice)],
+        TO_DO,
         lambda: _("A partnership to confirm: %(municipality)s asks to adopt “%(title)s”"),
         lambda: _(
             "%(municipality)s asks for help to adopt the good practice “%(title)s”. Its "
-            "partnership waits for your confirmation: %(round)s\n\nMessage: %(message)s"
+            "partnership waits for your confirmation.\n\nMessage: %(message)s"
         ),
         values,
+        reverse("networks:round", args=[round_.pk]) + "#answers",
         exclude=user,
     )
     notify(
         managers(practice.municipality_id),
+        NEWS,
         lambda: _("%(municipality)s asks for help to adopt “%(title)s”"),
         lambda: _(
             "%(municipality)s asks for the help you offered with “%(title)s”. The network "
-            "coordinator confirms the partnership.\n\nMessage: %(message)s\n\n%(link)s"
+            "coordinator confirms the partnership.\n\nMessage: %(message)s"
         ),
         values,
+        detail_path(practice),
         exclude=user,
     )
 
 
 def partnership_confirmed(partnership):
-    """Mark the transfer request of a confirmed partnership confirmed (a post_save hook of
-    networks.Partnership, and called by the pages that show requests)."""
+    """Mark the transfer request of a confirmed partnership confirmed, and tell both
+    municipalities (a post_save hook of networks.Partnership, and called by the pages that show
+    requests)."""
     if partnership.confirmed_at is None:
         return
     for transfer in TransferRequest.objects.filter(
         partnership=partnership, status=TransferRequest.Status.PENDING
-    ):
+    ).select_related("offer__practice__municipality", "municipality", "requested_by"):
         transfer.status = TransferRequest.Status.CONFIRMED
         transfer.save(update_fields=["status"])
+        _tell_about_confirmation(transfer, partnership)
+
+
+def _tell_about_confirmation(transfer, partnership):
+    practice = transfer.offer.practice
+    notify(
+        [
+            transfer.requested_by,
+            *managers(transfer.municipality_id),
+            *managers(practice.municipality_id),
+        ],
+        NEWS,
+        lambda: _("Partnership confirmed: %(learner)s adopts “%(title)s”"),
+        lambda: _(
+            "The network coordinator confirmed the partnership in which %(municipality)s helps "
+            "%(learner)s adopt the good practice “%(title)s”. Its workspace is open to both "
+            "municipalities."
+        ),
+        {
+            "title": practice.title,
+            "municipality": practice.municipality.name,
+            "learner": transfer.municipality.name,
+        },
+        detail_path(practice),
+        exclude=partnership.confirmed_by,
+        # the post_save hook and sync_requests may both see the confirmation
+        dedupe_key=f"practices:transfer-confirmed:{transfer.pk}",
+    )
 
 
 def sync_requests(practice):
@@ -190,9 +232,12 @@ def sync_requests(practice):
         offer__practice=practice,
         status=TransferRequest.Status.PENDING,
         partnership__confirmed_at__isnull=False,
+    ).select_related(
+        "offer__practice__municipality", "municipality", "requested_by", "partnership"
     ):
         transfer.status = TransferRequest.Status.CONFIRMED
         transfer.save(update_fields=["status"])
+        _tell_about_confirmation(transfer, transfer.partnership)
 
 
 def record_replication(practice, user, municipality, year: int, note: str = ""):

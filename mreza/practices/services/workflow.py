@@ -1,7 +1,9 @@
 """The way to publication: submit → the network coordinator reviews (returns it with comments or
 passes it on) → an expert validates against the published criteria (publishes it as revision 1,
-returns it, or does not accept it); a published practice may be withdrawn. Each step is a
-ReviewStep the author sees, and a mail to the people concerned in their own language."""
+returns it, or does not accept it); a published practice may be withdrawn. A practice that was not
+accepted may be revised: it goes back to a draft and takes the whole way again (a new review round;
+its rejection and comment stay among its steps). Each step is a ReviewStep the author sees, and a
+notification to the people concerned, in their own language and as each chose to be e-mailed."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,11 +14,13 @@ from django.utils.translation import gettext_lazy
 from mreza.core.versioning import EditConflict, save_versioned
 from mreza.practices.models import Practice, ReviewStep, TransferOffer
 from mreza.practices.services.common import (
+    NEWS,
+    REFUSED,
+    TO_DO,
     PracticeError,
     authors,
     detail_path,
     experts,
-    link,
     managers,
     notify,
     reviewers,
@@ -94,12 +98,11 @@ def _step(practice, action, user, comment="", criteria=None):
     )
 
 
-def _values(practice, request, comment=""):
+def _values(practice, comment=""):
     return {
         "title": practice.title,
         "municipality": practice.municipality.name,
         "comment": comment or "—",
-        "link": link(request, detail_path(practice)),
     }
 
 
@@ -117,12 +120,14 @@ def submit(practice, user, request=None):
         _step(practice, ReviewStep.Action.SUBMITTED, user)
     notify(
         reviewers(practice),
+        TO_DO,
         lambda: _("A good practice waits for your review: %(title)s"),
         lambda: _(
             "%(municipality)s submitted the good practice “%(title)s”. Please review it: "
-            "return it with comments or pass it on to validation.\n\n%(link)s"
+            "return it with comments or pass it on to validation."
         ),
-        _values(practice, request),
+        _values(practice),
+        detail_path(practice),
         exclude=user,
     )
     return practice
@@ -148,16 +153,18 @@ def review(practice, user, *, passed: bool, comment: str, request=None):
             user,
             comment,
         )
-    values = _values(practice, request, comment)
+    values = _values(practice, comment)
     if passed:
         notify(
             experts(practice),
+            TO_DO,
             lambda: _("A good practice waits for validation: %(title)s"),
             lambda: _(
                 "The network coordinator reviewed “%(title)s” of %(municipality)s. Please "
-                "validate it against the published criteria.\n\nComment: %(comment)s\n\n%(link)s"
+                "validate it against the published criteria.\n\nComment: %(comment)s"
             ),
             values,
+            detail_path(practice),
             exclude=user,
         )
     else:
@@ -167,18 +174,20 @@ def review(practice, user, *, passed: bool, comment: str, request=None):
 
 def _tell_authors(practice, user, values, *, returned):
     if returned:
+        kind = TO_DO
         subject = lambda: _("Your good practice was returned with comments: %(title)s")  # noqa: E731
         body = lambda: _(  # noqa: E731
             "“%(title)s” was returned to you with comments. Change it and submit it again."
-            "\n\nComment: %(comment)s\n\n%(link)s"
+            "\n\nComment: %(comment)s"
         )
     else:
+        kind = REFUSED
         subject = lambda: _("Your good practice was not accepted: %(title)s")  # noqa: E731
         body = lambda: _(  # noqa: E731
-            "“%(title)s” was not accepted for the library of good practices.\n\n"
-            "Comment: %(comment)s\n\n%(link)s"
+            "“%(title)s” was not accepted for the library of good practices. You may revise it "
+            "and submit it again; it is then reviewed anew.\n\nComment: %(comment)s"
         )
-    notify(authors(practice), subject, body, values, exclude=user)
+    notify(authors(practice), kind, subject, body, values, detail_path(practice), exclude=user)
 
 
 def validate(practice, user, *, decision: str, comment: str, criteria: dict, request=None):
@@ -207,16 +216,18 @@ def validate(practice, user, *, decision: str, comment: str, criteria: dict, req
         _step(practice, action, user, comment, criteria)
         if decision == "publish":
             publish_revision(practice, user)
-    values = _values(practice, request, comment)
+    values = _values(practice, comment)
     if decision == "publish":
         notify(
             [*authors(practice), *reviewers(practice)],
+            NEWS,
             lambda: _("Published in the library of good practices: %(title)s"),
             lambda: _(
                 "An expert validated “%(title)s” of %(municipality)s; it is now public in the "
-                "library of good practices.\n\nComment: %(comment)s\n\n%(link)s"
+                "library of good practices.\n\nComment: %(comment)s"
             ),
             values,
+            detail_path(practice),
             exclude=user,
         )
     else:
@@ -245,12 +256,24 @@ def withdraw(practice, user, reason: str, request=None):
             offer.save(update_fields=["is_open"])
     notify(
         [*reviewers(practice), *managers(practice.municipality_id)],
+        NEWS,
         lambda: _("Good practice withdrawn: %(title)s"),
         lambda: _(
             "%(municipality)s withdrew its good practice “%(title)s” from the public library."
             "\n\nReason: %(comment)s"
         ),
-        _values(practice, request, reason),
+        _values(practice, reason),
+        detail_path(practice),
         exclude=user,
     )
+    return practice
+
+
+def revise(practice, user, request=None):
+    """The author's people take a practice that was not accepted back to a draft, to change it and
+    submit it again: a new review round, with the same review and validation. The rejection and its
+    comment stay among the steps (the panel shows them while the practice is on its way again);
+    the move itself is in the audit trail (ReviewStep has no action for it)."""
+    with transaction.atomic():
+        _move(practice, user, Status.REJECTED, Status.DRAFT)
     return practice

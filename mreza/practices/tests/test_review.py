@@ -5,11 +5,13 @@ the author sees and a mail to the people concerned; the review queue."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import gettext
 
 from mreza.core.access import Perm, may, published_practices
+from mreza.core.templatetags.mreza import script
 from mreza.practices.models import Practice, PracticeRevision, ReviewStep
-from mreza.practices.services import PracticeError, common, drafting, transfer, workflow
+from mreza.practices.services import PracticeError, drafting, transfer, workflow
 from mreza.practices.tests.test_authoring import draft, form_data, published, setup_people
 from mreza.practices.views.panel import workflow_panel
 
@@ -72,14 +74,19 @@ def test_each_step_mails_the_people_concerned(w, caf):
     )
 
 
-def test_mail_is_written_in_the_recipients_language(w, caf, monkeypatch):
+def test_mail_is_written_in_the_recipients_language(w, caf):
+    """The subject in dana's language (Serbian, Cyrillic), the practice's Latin title in her
+    script too."""
     w.dana.language = "sr"
     w.dana.save(update_fields=["language"])
     practice = draft(w, caf)
-    seen = []
-    monkeypatch.setattr(common, "send_mail", lambda *a, **k: seen.append(get_language()))
     workflow.submit(practice, w.bob)
-    assert seen == ["sr"]
+    with translation.override("sr"):
+        expected = gettext("A good practice waits for your review: %(title)s") % {
+            "title": script(practice.title)
+        }
+    assert [m.subject for m in mail.outbox] == [expected]
+    assert "Одвојено" in expected and "waits" not in expected
 
 
 def test_rejection_and_return_by_the_expert_need_a_comment(w, caf):
@@ -90,7 +97,10 @@ def test_rejection_and_return_by_the_expert_need_a_comment(w, caf):
         workflow.validate(practice, w.erin, decision="reject", comment="", criteria={})
     workflow.validate(practice, w.erin, decision="reject", comment="Not new", criteria={})
     assert practice.status == Practice.Status.REJECTED
-    assert not may(w.bob, Perm.EDIT_PRACTICE, practice)
+    # the author's people may revise it (test_revision.py), not edit it as it is
+    assert may(w.bob, Perm.EDIT_PRACTICE, practice)
+    with pytest.raises(PracticeError):
+        drafting.save_practice(practice, w.bob, drafting.Changes(values={}), practice.version)
     assert not PracticeRevision.objects.exists()
 
 

@@ -4,6 +4,8 @@ recorded afterwards ("adopted by X in 2027")."""
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mreza.core.access import Perm, may
 from mreza.networks.models import GroupingRound, Partnership
@@ -129,3 +131,32 @@ def test_the_practices_municipality_records_any_adoption_once(w, practice, clien
         unknown.status_code == 400 and "No municipality has this code" in unknown.content.decode()
     )
     assert Replication.objects.count() == 1
+
+
+def test_a_second_lookup_finds_the_standing_round(w, caf):
+    """Two first requests, one after the other as the lock makes them: one round."""
+    first = transfer.standing_round(w.a)
+    assert transfer.standing_round(w.a) == first
+    assert GroupingRound.objects.filter(filters__kind=transfer.STANDING_MARK).count() == 1
+
+
+def test_the_organisation_is_locked_before_the_round_is_looked_up(w, caf):
+    """Concurrent first requests: the second must wait for the first's round. PostgreSQL: a
+    SELECT ... FOR UPDATE of the organisation's row comes before the lookup. SQLite ignores FOR
+    UPDATE; there every transaction begins IMMEDIATE (one writer at a time), and the row is still
+    read first, inside the transaction."""
+    with CaptureQueriesContext(connection) as queries:
+        transfer.standing_round(w.a)
+    sql = [q["sql"] for q in queries.captured_queries]
+    locks = [
+        i
+        for i, s in enumerate(sql)
+        if s.startswith("SELECT") and 'FROM "registry_organisation"' in s
+    ]
+    lookups = [i for i, s in enumerate(sql) if 'FROM "networks_groupinground"' in s]
+    assert locks and lookups and locks[0] < lookups[0]
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in sql[locks[0]]
+    else:
+        assert connection.vendor == "sqlite"
+        assert connection.settings_dict["OPTIONS"].get("transaction_mode") == "IMMEDIATE"

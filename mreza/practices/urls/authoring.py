@@ -12,6 +12,7 @@ urlpatterns = [
     path("practices/from-transfer/<int:pk>/", authoring.from_transfer, name="from_transfer"),
     path("practices/<int:pk>/edit/", authoring.practice_edit, name="edit"),
     path("practices/<int:pk>/submit/", authoring.practice_submit, name="submit"),
+    path("practices/<int:pk>/revise/", authoring.practice_revise, name="revise"),
     path("practices/<int:pk>/history/", authoring.practice_history, name="history"),
     path(
         "practices/<int:pk>/history/<int:number>/",

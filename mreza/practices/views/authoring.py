@@ -1,7 +1,7 @@
 """Writing a practice: "My practices", a new draft (from a municipality, or from a twinning's
-transferred practice), the one-page form with its results and files, submission, the published
-revisions and the published criteria. State changes go through services; access through the
-policy."""
+transferred practice), the one-page form with its results and files, submission, the revision of
+a practice that was not accepted, the published revisions and the published criteria. State
+changes go through services; access through the policy."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -158,6 +158,10 @@ def _editable(request, pk):
 @require_http_methods(["GET", "POST"])
 def practice_edit(request, pk):
     practice = _editable(request, pk)
+    if practice.status == Practice.Status.REJECTED:
+        # its page has the rejection's comment and the button that takes it back to a draft
+        messages.info(request, str(drafting.REVISE_FIRST))
+        return redirect("practices:detail", pk=practice.pk)
     municipality, user = practice.municipality, request.user
     form = PracticeForm(
         request.POST or None,
@@ -214,6 +218,27 @@ def practice_submit(request, pk):
         request, _("Submitted. The network coordinator reviews it; you are told of each step.")
     )
     return redirect("practices:detail", pk=practice.pk)
+
+
+@login_required
+@require_POST
+def practice_revise(request, pk):
+    """A practice that was not accepted goes back to a draft: changed and submitted again, it is
+    reviewed anew."""
+    practice = _editable(request, pk)
+    try:
+        workflow.revise(practice, request.user, request)
+    except PracticeError as error:
+        messages.error(request, str(error))
+        return redirect("practices:detail", pk=practice.pk)
+    messages.success(
+        request,
+        _(
+            "Back to a draft: change it and submit it again. Why it was not accepted stays in "
+            "its steps."
+        ),
+    )
+    return redirect("practices:edit", pk=practice.pk)
 
 
 def _visible(request, pk):

@@ -1,5 +1,6 @@
 """The workflow panel of a practice's page: where it is on its way to publication, the steps and
-comments this reader may see, and the buttons this reader may use (each decided by the policy).
+comments this reader may see, the buttons this reader may use (each decided by the policy), and
+for a practice that was not accepted (or is on its way again after that) why it was not.
 
 practices_public's detail page includes `practices/_workflow.html` with
 `workflow_panel(request, practice)` as its context."""
@@ -17,12 +18,26 @@ Status = Practice.Status
 
 # (Perm, the statuses it applies in, label, url name, method): the panel's buttons in this order
 BUTTONS = (
-    (Perm.EDIT_PRACTICE, None, _("Edit"), "practices:edit", "get"),
+    (
+        Perm.EDIT_PRACTICE,
+        {Status.DRAFT, Status.RETURNED, Status.PUBLISHED},
+        _("Edit"),
+        "practices:edit",
+        "get",
+    ),
     (
         Perm.EDIT_PRACTICE,
         {Status.DRAFT, Status.RETURNED},
         _("Submit for review"),
         "practices:submit",
+        "post",
+    ),
+    # back to a draft, to change it and submit it again (a new review round)
+    (
+        Perm.EDIT_PRACTICE,
+        {Status.REJECTED},
+        _("Revise it and submit it again"),
+        "practices:revise",
         "post",
     ),
     (Perm.REVIEW_PRACTICE, None, _("Review"), "practices:review", "get"),
@@ -52,6 +67,18 @@ def _offer(practice):
         return None
 
 
+def _rejection(practice, steps):
+    """The latest "not accepted" step with its comment, shown above the steps while the practice
+    is rejected or on its way again after it (the author changes what it says); None once it is
+    published, withdrawn, or was never rejected, and for readers who may not see the steps."""
+    if practice.status in (Status.PUBLISHED, Status.WITHDRAWN):
+        return None
+    rejected = [s for s in steps if s.action == ReviewStep.Action.REJECTED]
+    if not rejected:
+        return None
+    return {"step": rejected[-1], "current": practice.status == Status.REJECTED}
+
+
 def workflow_panel(request, practice) -> dict:
     """The context of `practices/_workflow.html` for this reader (empty buttons for the public)."""
     user = request.user
@@ -74,6 +101,7 @@ def workflow_panel(request, practice) -> dict:
             "status_code": practice.status,
             "waiting": WAITING.get(practice.status, "") if steps or buttons else "",
             "steps": steps,
+            "rejection": _rejection(practice, steps),
             "buttons": buttons,
             "offer": _offer(practice),
             "history_url": reverse("practices:history", args=[practice.pk]),
