@@ -93,7 +93,7 @@ def test_serbian_cyrillic_catalogue_has_no_latin_translations(catalogue):
     # symbols and codes below.
     technical = re.compile(
         r"<code>.*?</code>|%\(\w+\)[.\d]*[sdf]|\{\{.*?\}\}|\b(?:associations|regions|municipalities|https?|UTF-8)\b"
-        r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|NaN)\b|<[^>]+>"
+        r"|\b(?:Excel|LibreOffice|Word|PowerPoint|OpenDocument|WebP|JavaScript|NaN)\b|<[^>]+>"
         r"|\.(?:csv|xlsx)\b|\b(?:CSV|XLSX|MB|[A-Z]{2,}[0-9-]*)\b"
         # statistical symbols (t-test, Cohen's d and h, Cramér's V, p), the paper size, the ELoGE
         # framework, and the example codes a user types as they are („overall”, „yes | Да”)
