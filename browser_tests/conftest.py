@@ -61,3 +61,16 @@ def sign_in(page, who):
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+
+
+def english_page(browser, live_server, who=None):
+    """A page of its own browser context: `who` signed in with the pages switched to English, or
+    an anonymous visitor (a British English browser)."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    if who:
+        sign_in(page, who)
+        with page.expect_navigation():
+            page.select_option("#language-select", "en")
+    return page

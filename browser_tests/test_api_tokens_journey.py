@@ -16,7 +16,7 @@ from django.utils.translation import override
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from browser_tests.conftest import sign_in
+from browser_tests.conftest import english_page
 from mreza.accounts.models import User
 from mreza.api.models import ApiToken
 from mreza.core.access import workspaces_visible_to
@@ -30,13 +30,7 @@ REFUSED = "This token is not valid: it is unknown, revoked or expired."
 
 
 def coordinator(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    sign_in(page, "alice")
-    with page.expect_navigation():
-        page.select_option("#language-select", "en")
-    return page
+    return english_page(browser, live_server, "alice")
 
 
 def make_token(alice, last_day):

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from browser_tests.conftest import sign_in
+from browser_tests.conftest import english_page
 from mreza.accounts.models import User
 from mreza.core.templatetags.mreza import script
 from mreza.events.demo import CONFERENCE_PEOPLE, CONFERENCE_TITLE, CONFERENCE_WAITING, SESSIONS
@@ -36,14 +36,7 @@ def english(text):
 
 def person(browser, live_server, who=None):
     """A browser of `who` (signed in, pages in English), or of an anonymous visitor."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    if who:
-        sign_in(page, who)
-        with page.expect_navigation():
-            page.select_option("#language-select", "en")
-    return page
+    return english_page(browser, live_server, who)
 
 
 def read_the_programme(visitor, conference):

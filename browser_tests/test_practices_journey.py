@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from browser_tests.conftest import sign_in
+from browser_tests.conftest import english_page
 from mreza.accounts.models import OrganisationRole, User
 from mreza.core.roles import OrganisationRoleName
 from mreza.practices import demo as practices_demo
@@ -41,14 +41,7 @@ ASK = "Tuzla želi uvesti zelene otoke u pet mjesnih zajednica."
 
 def person(browser, live_server, who=None):
     """A browser of `who` (signed in, pages in English), or of an anonymous visitor."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    if who:
-        sign_in(page, who)
-        with page.expect_navigation():
-            page.select_option("#language-select", "en")
-    return page
+    return english_page(browser, live_server, who)
 
 
 def sogrs_expert():

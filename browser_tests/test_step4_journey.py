@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from browser_tests.conftest import sign_in
+from browser_tests.conftest import english_page
 from browser_tests.test_accessibility import serious
 from mreza.assessment.models import Consensus
 from mreza.core.templatetags.mreza import script
@@ -40,13 +40,7 @@ ENDING_TITLE = next(title for key, title, *_rest in NETWORKS if key == CLOSED_KE
 
 
 def coordinator(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    sign_in(page, "alice")
-    with page.expect_navigation():
-        page.select_option("#language-select", "en")
-    return page
+    return english_page(browser, live_server, "alice")
 
 
 def in_language(language, message):
