@@ -33,7 +33,7 @@ from mreza.progress.services import notifications
 Status = Registration.Status
 #: The notifications engine has no kind for events yet; "upcoming meeting" is the nearest (the
 #: kind is not shown anywhere, it only sorts the rows).
-EVENT_NOTICE = Notification.Kind.MEETING
+EVENT_NOTICE = Notification.Kind.EVENT
 
 
 class RegistrationError(Exception):
@@ -169,13 +169,11 @@ def _calendar_line(event):
     return _("Add it to your calendar: %(url)s") % {"url": url}
 
 
-def tell(users, event, subject, body, key):
+def tell(users, event, subject, body, key, *, urgent=False):
     """Hand a notice about `event` to the notifications engine: evaluated in each recipient's
-    language and script, linked to the event's page, once per person and `key`.
-
-    Time-critical notices (a place from the waiting list, a cancelled event) should go at once even
-    to people who chose the weekly digest; `notify` has no such flag yet, so they follow the
-    person's choice like every other notice."""
+    language and script, linked to the event's page, once per person and `key`. Time-critical
+    notices (a place from the waiting list, a cancelled event) are `urgent`: they are e-mailed at
+    once also to people who chose the weekly digest."""
     return notifications.notify(
         users,
         EVENT_NOTICE,
@@ -184,6 +182,7 @@ def tell(users, event, subject, body, key):
         lambda _user: body(),
         event_path(event),
         dedupe_key=key,
+        urgent=urgent,
     )
 
 
@@ -232,6 +231,7 @@ def _tell_promoted(registration, event):
         subject,
         body,
         f"event:{event.pk}:registration:{registration.pk}:promoted",
+        urgent=True,
     )
 
 
@@ -273,7 +273,7 @@ def tell_event_cancelled(event):
             "day": day,
         }
 
-    return tell(people, event, subject, body, f"event:{event.pk}:cancelled")
+    return tell(people, event, subject, body, f"event:{event.pk}:cancelled", urgent=True)
 
 
 # ---------------------------------------------------------------------------------- attendance

@@ -49,9 +49,10 @@ def test_notices_are_in_the_recipients_script(ev, django_capture_on_commit_callb
     assert "Godišnja konferencija" in Notification.objects.get(user=ev.bob).subject
 
 
-def test_the_promotion_follows_the_persons_choice(ev, django_capture_on_commit_callbacks):
-    """Someone who chose no e-mail gets none (the old direct mail went regardless); the notice
-    stays on their notifications page. A weekly reader gets it in the digest."""
+def test_a_place_from_the_waiting_list_is_urgent(ev, django_capture_on_commit_callbacks):
+    """Someone who chose no e-mail gets none; the notice stays on their notifications page. A
+    weekly reader gets it at once (a week later the event may be over), and not again in the
+    digest."""
     services.register(ev.conference, ev.bob)
     services.register(ev.conference, ev.charlie)
     waiting_none = services.register(ev.conference, ev.alice)
@@ -62,12 +63,27 @@ def test_the_promotion_follows_the_persons_choice(ev, django_capture_on_commit_c
         services.set_capacity(ev.conference, 4)
     waiting_none.refresh_from_db()
     assert waiting_none.status == Registration.Status.CONFIRMED
-    assert _to(ev.alice) == [] and _to(ev.admin) == []
+    assert _to(ev.alice) == []
     assert Notification.objects.filter(user=ev.alice, subject__contains="A place is yours")
-    assert Notification.objects.filter(user=ev.admin, subject__contains="A place is yours")
+    (message,) = _to(ev.admin)
+    assert "A place is yours" in message.subject
+    row = Notification.objects.get(user=ev.admin, subject__contains="A place is yours")
+    assert row.urgent and row.kind == Notification.Kind.EVENT and row.sent_at is not None
     NotificationSettings.objects.filter(user=ev.admin).update(last_digest_at=None)
+    assert notifications.send_digests() == 0
+
+
+def test_a_confirmation_is_not_urgent_a_weekly_reader_gets_it_in_the_digest(
+    ev, django_capture_on_commit_callbacks
+):
+    notifications.set_mode(ev.bob, Mode.WEEKLY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(ev.conference, ev.bob)
+    assert _to(ev.bob) == []
+    assert not Notification.objects.get(user=ev.bob).urgent
+    NotificationSettings.objects.filter(user=ev.bob).update(last_digest_at=None)
     assert notifications.send_digests() == 1
-    assert "A place is yours" in _to(ev.admin)[0].body
+    assert "You are registered" in _to(ev.bob)[0].body
 
 
 def test_a_withdrawal_by_the_organiser_is_told_an_own_one_is_not(
@@ -93,6 +109,7 @@ def test_an_events_cancellation_is_told_to_everybody_registered(
     services.register(ev.conference, ev.alice)
     services.register(ev.conference, ev.admin)  # waiting
     services.withdraw(gone, by=ev.charlie)
+    notifications.set_mode(ev.alice, Mode.WEEKLY)  # urgent: at once all the same
     with django_capture_on_commit_callbacks(execute=True):
         event_services.cancel(ev.conference)
     told = set(

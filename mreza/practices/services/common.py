@@ -15,7 +15,7 @@ from mreza.registry.models import Membership
 # with its migration); these are the nearest: something waits for the recipient, a refusal, news.
 TO_DO = Notification.Kind.ASSIGNED
 REFUSED = Notification.Kind.DECLINED
-NEWS = Notification.Kind.POST
+NEWS = Notification.Kind.PRACTICE
 # the values that are user or registry text: shown in each recipient's script
 USER_TEXT = frozenset({"title", "municipality", "learner", "comment", "message", "note"})
 

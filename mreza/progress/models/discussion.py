@@ -118,6 +118,8 @@ class Notification(models.Model):
         DECLINED = "declined", _("declined")
         MENTION = "mention", _("mentioned you")
         POST = "post", _("new message")
+        EVENT = "event", _("event")
+        PRACTICE = "practice", _("good practice")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
     workspace = models.ForeignKey(
@@ -131,6 +133,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # time-critical (a place from the waiting list, a cancelled event): e-mailed at once also to
+    # those who chose the weekly digest, because a week later it is too late
+    urgent = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("notification")

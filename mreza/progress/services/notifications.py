@@ -113,11 +113,14 @@ def notify(
     body: Text,
     url: str,
     dedupe_key: str = "",
+    urgent: bool = False,
 ) -> list[Notification]:
     """Tell `users` about something: a Notification row each (inactive users and doubles are
     skipped; with `dedupe_key`, a user who already has that key gets nothing new), and the e-mail of
     those who chose "at once" is handed to the job engine. `subject` and `body` are evaluated in
-    each recipient's language; `url` is a site path or an address. Returns the new rows."""
+    each recipient's language; `url` is a site path or an address. An `urgent` notice (it cannot
+    wait a week) is e-mailed at once also to those who chose the weekly digest; whoever chose no
+    e-mail still gets none. Returns the new rows."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if not recipients:
         return []
@@ -142,6 +145,7 @@ def notify(
                     body=_text(body, user)[:BODY_LIMIT],
                     url=url[:500],
                     dedupe_key=dedupe_key[:200],
+                    urgent=urgent,
                 )
             )
     if not rows:
@@ -158,7 +162,8 @@ def notify(
                 )
             )
     modes = _modes_of(list(recipients))
-    at_once = [r.pk for r in rows if modes[r.user_id] == Mode.IMMEDIATE]
+    mailed_at_once = {Mode.IMMEDIATE, Mode.WEEKLY} if urgent else {Mode.IMMEDIATE}
+    at_once = [r.pk for r in rows if modes[r.user_id] in mailed_at_once]
     if at_once:
         jobs.enqueue(SEND_NOTIFICATIONS, at_once)
     return rows
@@ -228,17 +233,24 @@ def _claim(notification_ids) -> int:
     )
 
 
+#: the notifications e-mailed one by one: of users who chose "at once", and the urgent ones of
+#: users who chose the weekly digest
+MAILED_AT_ONCE = Q(user__notification_settings__mode=Mode.IMMEDIATE) | Q(
+    urgent=True, user__notification_settings__mode=Mode.WEEKLY
+)
+
+
 def send_immediate(notification_ids: list[int]) -> int:
-    """The job: e-mail each notification (still unsent, of a user who chose "at once") on its
-    own. Each row is claimed before its e-mail goes (a second run sends nothing twice) and released
+    """The job: e-mail each notification (still unsent, of a user who chose "at once", or urgent
+    for a user of the weekly digest) on its own. Each row is claimed before its e-mail goes (a second run sends nothing twice) and released
     again if the mail server refuses. Returns the number of e-mails sent."""
     rows = list(
         Notification.objects.filter(
             pk__in=notification_ids,
             sent_at__isnull=True,
             user__is_active=True,
-            user__notification_settings__mode=Mode.IMMEDIATE,
         )
+        .filter(MAILED_AT_ONCE)
         .exclude(user__email="")
         .select_related("user__notification_settings", "workspace")
         .order_by("pk")
@@ -335,8 +347,8 @@ def retry_unsent(now=None) -> int:
             sent_at__isnull=True,
             created_at__gte=now - RETRY_FOR,
             created_at__lte=now - datetime.timedelta(minutes=10),
-            user__notification_settings__mode=Mode.IMMEDIATE,
         )
+        .filter(MAILED_AT_ONCE)
         .filter(
             Q(user__notification_settings__last_digest_at__isnull=True)
             | Q(created_at__gte=F("user__notification_settings__last_digest_at"))

@@ -288,3 +288,41 @@ def test_a_failed_mail_is_released_and_sent_by_the_next_run(ws, settings, monkey
     call_command("send_progress_digests", verbosity=0)
     row.refresh_from_db()
     assert row.sent_at is not None and len(mails_to(ws.bob)) == 1
+
+
+def test_an_urgent_notice_reaches_a_weekly_reader_at_once_and_once(ws):
+    choose(ws.bob, Mode.WEEKLY)
+    choose(ws.cora, Mode.NONE)
+    NotificationSettings.objects.filter(user=ws.bob).update(last_digest_at=None)
+    notifications.notify(
+        [ws.bob, ws.cora],
+        Notification.Kind.EVENT,
+        None,
+        "Room changed",
+        "Now room 2.",
+        "/x/",
+        urgent=True,
+    )
+    (message,) = mails_to(ws.bob)
+    assert message.subject.endswith("Room changed")
+    assert mails_to(ws.cora) == []  # no e-mail at all was her choice
+    assert Notification.objects.filter(user=ws.cora, urgent=True, sent_at__isnull=True).exists()
+    assert notifications.send_digests() == 0  # nothing left for bob's digest
+
+
+def test_an_urgent_notice_whose_mail_failed_is_retried_for_a_weekly_reader(ws, monkeypatch):
+    choose(ws.bob, Mode.WEEKLY)
+    monkeypatch.setattr(notifications.jobs, "enqueue", lambda *args, **kwargs: None)
+    (row,) = notifications.notify(
+        [ws.bob], Notification.Kind.EVENT, None, "Cancelled", "Sorry.", "/x/", urgent=True
+    )
+    # the mail server was down: the row is 11 minutes old, the weekly choice older
+    now = timezone.now()
+    Notification.objects.filter(pk=row.pk).update(created_at=now - datetime.timedelta(minutes=11))
+    NotificationSettings.objects.filter(user=ws.bob).update(
+        last_digest_at=now - datetime.timedelta(hours=1)
+    )
+    queued = []
+    monkeypatch.setattr(notifications.jobs, "enqueue", lambda name, ids: queued.append(ids))
+    assert notifications.retry_unsent() == 1 and queued == [[row.pk]]
+    assert notifications.send_immediate([row.pk]) == 1 and len(mails_to(ws.bob)) == 1
