@@ -62,6 +62,15 @@ def _empty_cache():
 
 
 @pytest.fixture
+def rendered_pages(monkeypatch):
+    """Public pages rendered on every request, not served from the whole-page cache of anonymous
+    visitors (registry/pagecache.py): for the tests that count what rendering a page costs."""
+    from mreza.registry import pagecache
+
+    monkeypatch.setattr(pagecache, "_anonymous_first_visit", lambda request: False)
+
+
+@pytest.fixture
 def world(db):
     from mreza.accounts.models import MunicipalRole, OrganisationRole, User
     from mreza.registry.models import Membership, Organisation

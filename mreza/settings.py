@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "mreza.core.context_processors.navigation",
+                # a placeholder for the CSRF token while a public page is kept rendered
+                "mreza.registry.pagecache.csrf_placeholder",
             ],
         },
     }
@@ -162,7 +164,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's backend, with one client per connection pool (see the module)
+        "default": {"BACKEND": "mreza.core.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     }
     # Sessions read from the shared cache, written through to the database: a signed-in page
     # costs no session query. Only with a shared cache: with a per-process memory cache another

@@ -24,8 +24,10 @@ from mreza.front.progress_panel import dashboard_context
 from mreza.networks.models import NetworkMembership, Partnership, Response
 from mreza.registry import choices
 from mreza.registry.models import Municipality
+from mreza.registry.pagecache import public_page
 
 
+@public_page(choices.MUNICIPALITIES)
 def home(request):
     # The count follows every change to the registry (registry.choices bumps its version).
     count = choices.cached(choices.MUNICIPALITIES, "count", Municipality.objects.count)

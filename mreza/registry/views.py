@@ -27,12 +27,53 @@ from mreza.maps import available_countries, render_map
 from mreza.registry import choices, services
 from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
 from mreza.registry.models import Country, Membership, Municipality
+from mreza.registry.pagecache import public_page
 from mreza.registry.sections import profile_context
 from mreza.registry.templatetags.places import place_name, population_fact, population_short
 
 PAGE_SIZE = 50
 
 
+# Whole pages kept for anonymous visitors: the landing pages with at most a country and one of
+# the first pages (a bounded set); a region, a type, a search or a deep page is rendered as usual
+# (with the results fragment cached below).
+PUBLIC_PAGES = 10
+
+
+def _page_number(request):
+    """The page asked for if it is one of the first PUBLIC_PAGES ("" for none), else None."""
+    page = request.GET.get("page", "")
+    if not page:
+        return ""
+    canonical = page.isascii() and page.isdigit() and str(int(page)) == page
+    return page if canonical and 1 <= int(page) <= PUBLIC_PAGES else None
+
+
+def _country_or_none(request):
+    """The `country` asked for if it is one of the registry's ("" for none), else None."""
+    code = request.GET.get("country", "")
+    if not code:
+        return ""
+    return code if code in {c.code for c in choices.countries_by_id().values()} else None
+
+
+def public_directory_key(request):
+    if not set(request.GET) <= {"country", "page"}:
+        return None
+    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
+        return None
+    country, page = _country_or_none(request), _page_number(request)
+    return None if country is None or page is None else (country, page)
+
+
+def public_map_key(request):
+    if not set(request.GET) <= {"country"} or len(request.GET.getlist("country")) > 1:
+        return None
+    country = _country_or_none(request)
+    return None if country is None else (country,)
+
+
+@public_page(choices.MUNICIPALITIES, choices.REGIONS, key=public_directory_key)
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -313,6 +354,7 @@ def _country_map(country):
     return {"svg": svg, "count": len(points), "unplaced": unplaced}
 
 
+@public_page(choices.MUNICIPALITIES, choices.REGIONS, key=public_map_key)
 def map_view(request):
     codes = choices.map_countries()
     countries = sorted(

@@ -41,7 +41,7 @@ def test_each_language_and_script_gets_its_own_chrome(world, client):
     assert "Отворени подаци" in cyrillic.split('<footer class="site-footer">')[1]
 
 
-def test_a_repeat_view_reuses_the_rendered_chrome(world, client):
+def test_a_repeat_view_reuses_the_rendered_chrome(world, client, rendered_pages):
     client.get("/")
     before = chrome._rendered.cache_info()
     client.get("/")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_repeat_anonymous_view_queries_nothing_and_changes_show_at_once(
-    client, world, django_assert_num_queries
+    client, world, django_assert_num_queries, rendered_pages
 ):
     event = make_event(world, title="Radionica o otpadu", capacity=5)
     first = client.get("/events/").content.decode()

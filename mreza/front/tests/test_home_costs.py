@@ -14,7 +14,7 @@ def _queries(client):
     return len(ctx.captured_queries), response.content.decode()
 
 
-def test_home_runs_no_query_once_warm_as_the_registry_grows(world, client):
+def test_home_runs_no_query_once_warm_as_the_registry_grows(world, client, rendered_pages):
     _queries(client)
     assert _queries(client)[0] == 0
     for i in range(300):

@@ -208,7 +208,9 @@ def count_queries(client, url, params=None):
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "otpad"}, {"q": "otpad", "sdg": "11"}])
-def test_list_query_count_does_not_grow_with_the_rows(client, library, world, params):
+def test_list_query_count_does_not_grow_with_the_rows(
+    client, library, world, params, rendered_pages
+):
     client.get(LIST)  # fills the cached choices
     few, _response = count_queries(client, LIST, params)
     subs = library["subs"]

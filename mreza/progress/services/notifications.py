@@ -242,8 +242,9 @@ MAILED_AT_ONCE = Q(user__notification_settings__mode=Mode.IMMEDIATE) | Q(
 
 def send_immediate(notification_ids: list[int]) -> int:
     """The job: e-mail each notification (still unsent, of a user who chose "at once", or urgent
-    for a user of the weekly digest) on its own. Each row is claimed before its e-mail goes (a second run sends nothing twice) and released
-    again if the mail server refuses. Returns the number of e-mails sent."""
+    for a user of the weekly digest) on its own. Each row is claimed before its e-mail goes (a
+    second run sends nothing twice) and released again if the mail server refuses. Returns the
+    number of e-mails sent."""
     rows = list(
         Notification.objects.filter(
             pk__in=notification_ids,

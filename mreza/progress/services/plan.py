@@ -6,7 +6,7 @@ to write; each runs in one transaction so nothing is saved half-way, and every c
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from mreza.accounts.models import MunicipalRole
 from mreza.core.access import workspace_parts_visible_to
 from mreza.core.templatetags.mreza import script
 from mreza.core.versioning import save_versioned
-from mreza.progress.models import Activity, Commitment, Notification, Workspace
+from mreza.progress.models import Activity, Commitment, Notification, Workspace, WorkspaceMember
 from mreza.progress.services import notifications
 
 OPEN = (Activity.Status.PLANNED, Activity.Status.IN_PROGRESS)
@@ -52,17 +52,22 @@ def owed_by(user, visible_ids: list[int] | None = None) -> QuerySet[Activity]:
     not repeat the visibility rule as a subquery (built and compiled again on every page)."""
     if not user.is_authenticated:
         return Activity.objects.none()
-    # an Exists, not a join through the roles: one row per activity however many roles match
-    ours = MunicipalRole.objects.filter(
-        user_id=user.pk, municipality_id=OuterRef("responsible_member__municipality_id")
+    # the members that are one of the user's municipalities, as a semi-join on the member's id:
+    # neither a join through the roles (a row per matching role) nor a join to the members (on
+    # 10,000 members PostgreSQL hashed the whole table for it, 4 ms of the dashboard's 8)
+    members = WorkspaceMember.objects.filter(
+        municipality_id__in=MunicipalRole.objects.filter(user_id=user.pk).values("municipality_id")
     )
     activities = (
         workspace_parts_visible_to(user, Activity)
         if visible_ids is None
         else Activity.objects.filter(workspace_id__in=visible_ids)
     )
+    if visible_ids is not None:
+        members = members.filter(workspace_id__in=visible_ids)
     return activities.filter(status__in=OPEN).filter(
-        Q(responsible_person_id=user.pk) | Q(Exists(ours), responsible_person__isnull=True)
+        Q(responsible_person_id=user.pk)
+        | Q(responsible_member_id__in=members.values("pk"), responsible_person__isnull=True)
     )
 
 

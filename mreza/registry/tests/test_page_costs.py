@@ -50,7 +50,9 @@ def _warm_queries(client, url):
 
 
 @pytest.mark.parametrize("url", list(WARM_QUERIES))
-def test_public_pages_cost_a_fixed_number_of_queries_as_the_registry_grows(world, client, url):
+def test_public_pages_cost_a_fixed_number_of_queries_as_the_registry_grows(
+    world, client, url, rendered_pages
+):
     _grow(world, 200)
     assert _warm_queries(client, url) == WARM_QUERIES[url]
     _grow(world, 1800, start=200)
