@@ -64,10 +64,13 @@ def _empty_cache():
 @pytest.fixture
 def rendered_pages(monkeypatch):
     """Public pages rendered on every request, not served from the whole-page cache of anonymous
-    visitors (registry/pagecache.py): for the tests that count what rendering a page costs."""
+    visitors (registry/pagecache.py), and the API's public lists built on every request (not
+    kept by api/public/common.kept_list): for the tests that count what building a page costs."""
+    from mreza.api.public import common
     from mreza.registry import pagecache
 
     monkeypatch.setattr(pagecache, "_anonymous_first_visit", lambda request: False)
+    monkeypatch.setattr(common, "KEPT_PAGES", 0)
 
 
 @pytest.fixture

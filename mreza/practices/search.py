@@ -36,7 +36,7 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.html import strip_tags
 
-from mreza.practices.models import Practice, ResultFigure
+from mreza.practices.models import Practice, Replication, ResultFigure
 from mreza.registry.models import Municipality
 from mreza.text import fold
 
@@ -343,3 +343,8 @@ def connect_signals() -> None:
     post_delete.connect(_figure_changed, sender=ResultFigure, dispatch_uid=f"{uid}-figure-del")
     post_save.connect(_municipality_saved, sender=Municipality, dispatch_uid=f"{uid}-mun")
     m2m_changed.connect(library_changed, sender=Practice.areas.through, dispatch_uid=f"{uid}-areas")
+    # an adoption counts on the practice's page and in the API's list
+    for signal in (post_save, post_delete):
+        signal.connect(
+            library_changed, sender=Replication, dispatch_uid=f"{uid}-{signal is post_save}-r"
+        )

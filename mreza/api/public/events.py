@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
+from mreza.api.public.common import kept_list
 from mreza.api.scripts import shown, shown_html
 from mreza.core import richtext
 from mreza.core.access import (
@@ -25,6 +26,8 @@ from mreza.core.access import (
 )
 from mreza.events.models import Event, Session, Speaker
 from mreza.events.views import EVENTS, with_counts
+from mreza.events.views.events import PUBLIC_LIST
+from mreza.registry import choices
 
 router = Router(tags=["events"])
 
@@ -195,8 +198,21 @@ def list_item(request, event: Event) -> dict:
     "filter by kind, dates, organiser, upcoming or past.",
 )
 def events(request, params: Query[PageParams], filters: Query[EventFilters]):
-    rows = with_counts(_filtered(filters).select_related("organiser", "host"))
-    return paginate(request, rows, params, lambda event: list_item(request, event))
+    def build():
+        rows = with_counts(_filtered(filters).select_related("organiser", "host"))
+        return paginate(request, rows, params, lambda event: list_item(request, event))
+
+    # the scope the events app bumps on an event's or a registration's change
+    return kept_list(
+        request,
+        "events",
+        params,
+        filters,
+        build,
+        PUBLIC_LIST,
+        choices.MUNICIPALITIES,
+        per_minute=True,
+    )
 
 
 # ------------------------------------------------------------------------------ one event

@@ -18,7 +18,7 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
-from mreza.api.public.common import text
+from mreza.api.public.common import kept_list, text
 from mreza.api.scripts import shown, shown_html, shown_or_none
 from mreza.assessment.models import Subcriterion
 from mreza.core.access import Perm, anonymous_visitor, get_or_deny, published_practices
@@ -26,6 +26,7 @@ from mreza.practices import search
 from mreza.practices.models import Practice, Replication, TransferOffer
 from mreza.practices.views.public import SIZES
 from mreza.practices.views.public_detail import RICH_ATTRIBUTES, RICH_TAGS
+from mreza.registry import choices
 
 router = Router(tags=["practices"])
 
@@ -286,17 +287,25 @@ def list_item(request, practice: Practice, replications: int) -> dict:
     "population, SDG, year and language; `q` searches the full text as the portal does.",
 )
 def practices(request, params: Query[PageParams], filters: Query[PracticeFilters]):
-    rows = (
-        _ordered(_filtered(filters), filters)
-        .select_related("municipality__country")
-        .only(*LIST_FIELDS)
-        .prefetch_related(_areas())
+    def build():
+        rows = (
+            _ordered(_filtered(filters), filters)
+            .select_related("municipality__country")
+            .only(*LIST_FIELDS)
+            .prefetch_related(_areas())
+        )
+        page = paginate(request, rows, params)
+        shown = page["results"]
+        counts = _replication_counts([p.pk for p in shown])
+        page["results"] = [list_item(request, p, counts.get(p.pk, 0)) for p in shown]
+        return page
+
+    # the library's version follows practices, their figures, areas, adoptions and the
+    # municipalities' names (practices/search.py)
+    version = search.library_version()
+    return kept_list(
+        request, "practices", params, filters, build, choices.MUNICIPALITIES, versions=[version]
     )
-    page = paginate(request, rows, params)
-    shown = page["results"]
-    counts = _replication_counts([p.pk for p in shown])
-    page["results"] = [list_item(request, p, counts.get(p.pk, 0)) for p in shown]
-    return page
 
 
 # ------------------------------------------------------------------------------ one practice

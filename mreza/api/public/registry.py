@@ -9,8 +9,10 @@ from django.db.models import F, Q
 from ninja import Field, Path, Query, Router, Schema
 
 from mreza.api.conventions import Error, Page, PageParams, paginate
+from mreza.api.public.common import kept_list
 from mreza.api.scripts import shown
 from mreza.core.access import Perm, anonymous_visitor, get_or_deny
+from mreza.registry import choices
 from mreza.registry.models import Country, Municipality, Region
 
 router = Router(tags=["registry"])
@@ -200,8 +202,13 @@ def _filtered(filters: MunicipalityFilters):
     description="Filter by search words, country, region, type and population range.",
 )
 def municipalities(request, params: Query[PageParams], filters: Query[MunicipalityFilters]):
-    rows = _filtered(filters).select_related("country", "region", "part_of")
-    return paginate(request, rows, params, municipality_out)
+    def build():
+        rows = _filtered(filters).select_related("country", "region", "part_of")
+        return paginate(request, rows, params, municipality_out)
+
+    return kept_list(
+        request, "municipalities", params, filters, build, choices.MUNICIPALITIES, choices.REGIONS
+    )
 
 
 @router.get(

@@ -155,7 +155,9 @@ def _grow(world, count):
         registrations.register(event, world.bob)
 
 
-def test_query_counts_stay_the_same_as_events_grow(events, client, django_assert_max_num_queries):
+def test_query_counts_stay_the_same_as_events_grow(
+    events, client, django_assert_max_num_queries, rendered_pages
+):
     _grow(events, 5)
     few = count_queries(client, f"{URL}?page_size=200")
     _grow(events, 25)

@@ -235,7 +235,7 @@ def _grow(world, count):
 
 @pytest.mark.parametrize("query", ["", "?q=praksa", "?sdg=3&order=newest"])
 def test_query_counts_stay_the_same_as_the_library_grows(
-    library, client, django_assert_max_num_queries, query
+    library, client, django_assert_max_num_queries, query, rendered_pages
 ):
     url = f"{URL}{query}{'&' if query else '?'}page_size=200"
     _grow(library, 5)

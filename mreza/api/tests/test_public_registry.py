@@ -85,7 +85,7 @@ def test_a_signed_in_session_sees_the_same_public_data(registry, client):
     assert signed_in.content == anonymous.content
 
 
-def test_query_counts_do_not_grow_with_the_registry(registry, client):
+def test_query_counts_do_not_grow_with_the_registry(registry, client, rendered_pages):
     urls = [URL, f"{URL}?country=BA&q=a", "/api/v1/regions", "/api/v1/countries", f"{URL}/T-A"]
     before = [count_queries(client, url) for url in urls]
     for number in range(30):
