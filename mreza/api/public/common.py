@@ -34,8 +34,10 @@ def kept_list(request: HttpRequest, name: str, params: PageParams, filters, buil
     changes, for the same answer to everyone: the public lists without filters, on one of their
     first pages and usual sizes, per language (texts in the reader's script) and address (the
     links are absolute). Anything else is built for the request. ninja still checks the rate
-    limit, validates the parameters and serialises the answer. `per_minute=True` for a list that
-    changes with the clock (upcoming events become past ones)."""
+    limit and the parameters, and serialises the answer. `schema` (the endpoint's response
+    schema): the kept page is kept validated, so ninja only dumps it (it validates a plain dict
+    again on every request). `per_minute=True` for a list that changes with the clock (upcoming
+    events become past ones)."""
     unfiltered = not filters.model_dump(exclude_defaults=True)
     if not (unfiltered and params.page <= KEPT_PAGES and params.page_size in KEPT_PAGE_SIZES):
         return build()
@@ -43,4 +45,10 @@ def kept_list(request: HttpRequest, name: str, params: PageParams, filters, buil
     parts += [choices.version(scope) for scope in scopes[1:]]
     if opts.get("per_minute"):
         parts.append(timezone.now().strftime("%Y%m%d%H%M"))
-    return choices.cached(scopes[0], f"api:{name}", build, *parts, *opts.get("versions", ()))
+    schema = opts.get("schema")
+
+    def validated():
+        page = build()
+        return schema.model_validate(page) if schema is not None else page
+
+    return choices.cached(scopes[0], f"api:{name}", validated, *parts, *opts.get("versions", ()))

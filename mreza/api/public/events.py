@@ -212,6 +212,7 @@ def events(request, params: Query[PageParams], filters: Query[EventFilters]):
         PUBLIC_LIST,
         choices.MUNICIPALITIES,
         per_minute=True,
+        schema=Page[EventListItem],
     )
 
 

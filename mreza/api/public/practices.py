@@ -304,7 +304,14 @@ def practices(request, params: Query[PageParams], filters: Query[PracticeFilters
     # municipalities' names (practices/search.py)
     version = search.library_version()
     return kept_list(
-        request, "practices", params, filters, build, choices.MUNICIPALITIES, versions=[version]
+        request,
+        "practices",
+        params,
+        filters,
+        build,
+        choices.MUNICIPALITIES,
+        versions=[version],
+        schema=Page[PracticeListItem],
     )
 
 

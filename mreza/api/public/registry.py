@@ -207,7 +207,14 @@ def municipalities(request, params: Query[PageParams], filters: Query[Municipali
         return paginate(request, rows, params, municipality_out)
 
     return kept_list(
-        request, "municipalities", params, filters, build, choices.MUNICIPALITIES, choices.REGIONS
+        request,
+        "municipalities",
+        params,
+        filters,
+        build,
+        choices.MUNICIPALITIES,
+        choices.REGIONS,
+        schema=Page[MunicipalityOut],
     )
 
 
