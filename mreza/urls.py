@@ -9,6 +9,9 @@ from mreza.core import views as core_views
 admin.site.login = admin_login
 
 urlpatterns = [
+    # the API first: its paths all start with api/, and a call resolves without walking the
+    # site's patterns (some 180 of them, 14 % of a kept list's CPU)
+    path("", include("mreza.api.urls")),
     path("", include("mreza.front.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
@@ -29,8 +32,7 @@ urlpatterns = [
     # step 5: good practices (/practices/, /sitemap.xml) and events (/events/)
     path("", include("mreza.practices.urls")),
     path("events/", include("mreza.events.urls")),
-    # the API (/api/v1/) and open data (/open-data/)
-    path("", include("mreza.api.urls")),
+    # open data (/open-data/)
     path("", include("mreza.opendata.urls")),
     # a user's API tokens (/account/api-tokens/)
     path("", include("mreza.api.tokens_urls")),

@@ -1,8 +1,9 @@
 """What the public routers share: who asks (always an anonymous visitor: the public API answers
 everyone the same, whatever session cookie comes along), and multilingual texts."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from ninja.renderers import JSONRenderer
 
 from mreza.api.conventions import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageParams
 from mreza.api.scripts import shown
@@ -13,6 +14,8 @@ from mreza.registry import choices
 #: computed for each request)
 KEPT_PAGES = 10
 KEPT_PAGE_SIZES = frozenset({DEFAULT_PAGE_SIZE, 50, 100, MAX_PAGE_SIZE})
+#: ninja's default renderer, which the API uses
+_RENDERER = JSONRenderer()
 
 
 def texts(value) -> dict[str, str]:
@@ -30,14 +33,14 @@ def text(value) -> str:
 
 
 def kept_list(request: HttpRequest, name: str, params: PageParams, filters, build, *scopes, **opts):
-    """`build()` (a list's page, as the endpoint returns it) kept until a version of `scopes`
-    changes, for the same answer to everyone: the public lists without filters, on one of their
-    first pages and usual sizes, per language (texts in the reader's script) and address (the
-    links are absolute). Anything else is built for the request. ninja still checks the rate
-    limit and the parameters, and serialises the answer. `schema` (the endpoint's response
-    schema): the kept page is kept validated, so ninja only dumps it (it validates a plain dict
-    again on every request). `per_minute=True` for a list that changes with the clock (upcoming
-    events become past ones)."""
+    """The endpoint's answer: `build()` (a list's page, a dict), or for the same answer to
+    everyone the page kept as ninja would send it until a version of `scopes` changes. Kept are
+    the public lists without filters, on one of their first pages and usual sizes, per language
+    (texts in the reader's script) and address (the links are absolute); anything else is built
+    for the request. ninja still checks the rate limit and the parameters, and `json_errors` adds
+    the ETag. `schema` is the endpoint's response schema: the page is validated against it and
+    rendered as ninja renders (a test compares the bytes). `per_minute=True` for a list that
+    changes with the clock (upcoming events become past ones)."""
     unfiltered = not filters.model_dump(exclude_defaults=True)
     if not (unfiltered and params.page <= KEPT_PAGES and params.page_size in KEPT_PAGE_SIZES):
         return build()
@@ -45,10 +48,12 @@ def kept_list(request: HttpRequest, name: str, params: PageParams, filters, buil
     parts += [choices.version(scope) for scope in scopes[1:]]
     if opts.get("per_minute"):
         parts.append(timezone.now().strftime("%Y%m%d%H%M"))
-    schema = opts.get("schema")
+    schema = opts["schema"]
 
-    def validated():
-        page = build()
-        return schema.model_validate(page) if schema is not None else page
+    def rendered():
+        context = {"request": request, "response_status": 200}
+        page = schema.model_validate(build(), context=context)
+        return _RENDERER.render(request, page.model_dump(context=context), response_status=200)
 
-    return choices.cached(scopes[0], f"api:{name}", validated, *parts, *opts.get("versions", ()))
+    body = choices.cached(scopes[0], f"api:{name}", rendered, *parts, *opts.get("versions", ()))
+    return HttpResponse(body, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")

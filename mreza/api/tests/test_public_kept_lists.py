@@ -37,10 +37,10 @@ def test_a_repeat_call_runs_no_query_and_answers_the_same(world, client, url):
     "url", ["/api/v1/municipalities", "/api/v1/practices", "/api/v1/events?page_size=100"]
 )
 def test_a_kept_answer_is_byte_for_byte_what_ninja_builds(
-    ev,
+    ev,  # noqa: F811
     client,
     url,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     """Kept as a validated page, dumped by ninja: the same bytes as a page built and validated
     for the request."""
