@@ -27,9 +27,7 @@ after every `migrate` (post_migrate, see `apps.py`) and recreates them, rebuildi
 """
 
 import re
-import secrets
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, F, FloatField
 from django.db.models.expressions import Expression, RawSQL
@@ -37,6 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.html import strip_tags
 
 from mreza.practices.models import Practice, Replication, ResultFigure
+from mreza.registry import choices
 from mreza.registry.models import Municipality
 from mreza.text import fold
 
@@ -294,25 +293,18 @@ def count_matches(queryset, query: str, cap: int) -> int:
 
 # ------------------------------------------------------------------------------ freshness
 
-# The library's pages keep their filter choices in the cache under this version; any change to a
-# practice, its areas, its results or a municipality bumps it (the signals below).
-VERSION_KEY = "mreza:practices:library-version"
+# The library's pages keep their filter choices, counts and whole pages in the cache under this
+# scope of registry.choices; any change to a practice, its areas, its results, its adoptions or a
+# municipality bumps it (the signals below).
+LIBRARY = "practices-library"
 
 
 def library_version() -> int:
-    value = cache.get(VERSION_KEY)
-    if value is None:
-        # random start: after a cache flush no new key can be one a process still holds
-        cache.add(VERSION_KEY, secrets.randbelow(1 << 30), None)
-        value = cache.get(VERSION_KEY) or 0
-    return value
+    return choices.version(LIBRARY)
 
 
 def library_changed(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, secrets.randbelow(1 << 30), None)
+    choices.changed(LIBRARY)
 
 
 def _practice_saved(sender, instance, raw=False, **kwargs):

@@ -29,9 +29,9 @@ from mreza.registry import choices
 #: what the page carries instead of the CSRF token while it is rendered for the cache
 PLACEHOLDER = "mreza-csrf-token-placeholder-3f9a1c"
 _PLACEHOLDER_BYTES = PLACEHOLDER.encode()
-#: the view's own headers a cached copy keeps (the middleware adds the rest on every response)
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
+#: how many of a list's first pages are kept (a bounded set; deeper pages are rendered)
+FIRST_PAGES = 10
 
 
 class _NotStored(Exception):
@@ -45,6 +45,27 @@ class _NotStored(Exception):
 def no_query(request: HttpRequest) -> tuple | None:
     """The default key: only the page without a query string is kept."""
     return () if not request.GET else None
+
+
+def only_params(request: HttpRequest, allowed: set[str]) -> bool:
+    """The query string names only `allowed` parameters, each once."""
+    return set(request.GET) <= allowed and all(len(v) == 1 for _name, v in request.GET.lists())
+
+
+def first_page(request: HttpRequest) -> str | None:
+    """The `page` asked for if it is one of the FIRST_PAGES, written plainly ("" for none; "01",
+    "x" or a deep page: None, rendered as usual)."""
+    page = request.GET.get("page", "")
+    if not page:
+        return ""
+    plain = page.isascii() and page.isdigit() and str(int(page)) == page
+    return page if plain and 1 <= int(page) <= FIRST_PAGES else None
+
+
+def first_pages(request: HttpRequest) -> tuple | None:
+    """A key for a list: only `?page=` with one of its first pages."""
+    page = first_page(request) if only_params(request, {"page"}) else None
+    return None if page is None else (page,)
 
 
 def _anonymous_first_visit(request: HttpRequest) -> bool:
@@ -81,18 +102,19 @@ def public_page(*scopes: str, key: Callable[[HttpRequest], tuple | None] = no_qu
                     del request.csrf_placeholder
                 if response.status_code != 200 or response.streaming or response.cookies:
                     raise _NotStored(response)
-                headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-                return headers, response.content
+                # the view sets only the type; the middleware adds the rest on every response
+                return response["Content-Type"], response.content
 
             versions = [choices.version(scope) for scope in scopes[1:]]
             path = (request.path, *args, *sorted(kwargs.items()))
             try:
-                headers, content = choices.cached(scopes[0], name, render, *path, *versions, *parts)
+                content_type, content = choices.cached(
+                    scopes[0], name, render, *path, *versions, *parts
+                )
             except _NotStored as refused:
                 return _with_token(request, refused.response)
-            return _with_token(request, HttpResponse(content, headers=headers))
+            return _with_token(request, HttpResponse(content, content_type=content_type))
 
-        wrapper.public_page_scopes = scopes
         return wrapper
 
     return decorator

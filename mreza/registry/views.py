@@ -27,7 +27,7 @@ from mreza.maps import available_countries, render_map
 from mreza.registry import choices, services
 from mreza.registry.forms import DirectoryFilterForm, MunicipalityForm
 from mreza.registry.models import Country, Membership, Municipality
-from mreza.registry.pagecache import public_page
+from mreza.registry.pagecache import first_page, only_params, public_page
 from mreza.registry.sections import profile_context
 from mreza.registry.templatetags.places import place_name, population_fact, population_short
 
@@ -37,18 +37,6 @@ PAGE_SIZE = 50
 # Whole pages kept for anonymous visitors: the landing pages with at most a country and one of
 # the first pages (a bounded set); a region, a type, a search or a deep page is rendered as usual
 # (with the results fragment cached below).
-PUBLIC_PAGES = 10
-
-
-def _page_number(request):
-    """The page asked for if it is one of the first PUBLIC_PAGES ("" for none), else None."""
-    page = request.GET.get("page", "")
-    if not page:
-        return ""
-    canonical = page.isascii() and page.isdigit() and str(int(page)) == page
-    return page if canonical and 1 <= int(page) <= PUBLIC_PAGES else None
-
-
 def _country_or_none(request):
     """The `country` asked for if it is one of the registry's ("" for none), else None."""
     code = request.GET.get("country", "")
@@ -58,16 +46,14 @@ def _country_or_none(request):
 
 
 def public_directory_key(request):
-    if not set(request.GET) <= {"country", "page"}:
+    if not only_params(request, {"country", "page"}):
         return None
-    if any(len(request.GET.getlist(name)) > 1 for name in request.GET):
-        return None
-    country, page = _country_or_none(request), _page_number(request)
+    country, page = _country_or_none(request), first_page(request)
     return None if country is None or page is None else (country, page)
 
 
 def public_map_key(request):
-    if not set(request.GET) <= {"country"} or len(request.GET.getlist("country")) > 1:
+    if not only_params(request, {"country"}):
         return None
     country = _country_or_none(request)
     return None if country is None else (country,)

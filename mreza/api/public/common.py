@@ -32,7 +32,16 @@ def text(value) -> str:
     return shown(chosen) if isinstance(chosen, str) else ""
 
 
-def kept_list(request: HttpRequest, name: str, params: PageParams, filters, build, *scopes, **opts):
+def kept_list(
+    request: HttpRequest,
+    name: str,
+    params: PageParams,
+    filters,
+    build,
+    *scopes: str,
+    schema,
+    per_minute: bool = False,
+) -> dict | HttpResponse:
     """The endpoint's answer: `build()` (a list's page, a dict), or for the same answer to
     everyone the page kept as ninja would send it until a version of `scopes` changes. Kept are
     the public lists without filters, on one of their first pages and usual sizes, per language
@@ -46,14 +55,13 @@ def kept_list(request: HttpRequest, name: str, params: PageParams, filters, buil
         return build()
     parts = [request.build_absolute_uri("/"), params.page, params.page_size]
     parts += [choices.version(scope) for scope in scopes[1:]]
-    if opts.get("per_minute"):
+    if per_minute:
         parts.append(timezone.now().strftime("%Y%m%d%H%M"))
-    schema = opts["schema"]
 
     def rendered():
         context = {"request": request, "response_status": 200}
         page = schema.model_validate(build(), context=context)
         return _RENDERER.render(request, page.model_dump(context=context), response_status=200)
 
-    body = choices.cached(scopes[0], f"api:{name}", rendered, *parts, *opts.get("versions", ()))
+    body = choices.cached(scopes[0], f"api:{name}", rendered, *parts)
     return HttpResponse(body, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")

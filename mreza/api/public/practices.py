@@ -300,17 +300,16 @@ def practices(request, params: Query[PageParams], filters: Query[PracticeFilters
         page["results"] = [list_item(request, p, counts.get(p.pk, 0)) for p in shown]
         return page
 
-    # the library's version follows practices, their figures, areas, adoptions and the
+    # the library's scope follows practices, their figures, areas, adoptions and the
     # municipalities' names (practices/search.py)
-    version = search.library_version()
     return kept_list(
         request,
         "practices",
         params,
         filters,
         build,
+        search.LIBRARY,
         choices.MUNICIPALITIES,
-        versions=[version],
         schema=Page[PracticeListItem],
     )
 

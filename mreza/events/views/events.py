@@ -28,7 +28,7 @@ from mreza.events.views.registrations import registration_context
 from mreza.practices.models import Practice
 from mreza.progress.models import Workspace
 from mreza.registry import choices
-from mreza.registry.pagecache import public_page
+from mreza.registry.pagecache import first_pages, public_page
 
 PAST_PER_PAGE = 20
 # the registry cache scope of the anonymous events list (apps.py forgets it on change)
@@ -38,12 +38,8 @@ FORM_TEMPLATE = "events/event_form.html"
 
 def public_list_key(request):
     """The anonymous list's first pages, for the minute (an event that ends moves to the past)."""
-    page = request.GET.get("page", "1")
-    if not set(request.GET) <= {"page"} or len(request.GET.getlist("page")) > 1:
-        return None
-    if not (page.isascii() and page.isdigit() and str(int(page)) == page and 1 <= int(page) <= 10):
-        return None
-    return (page, timezone.now().strftime("%Y%m%d%H%M"))
+    page = first_pages(request)
+    return None if page is None else (*page, timezone.now().strftime("%Y%m%d%H%M"))
 
 
 @require_GET

@@ -28,7 +28,7 @@ from mreza.practices.models import Practice
 from mreza.practices.sdgs import sdg_label
 from mreza.registry import choices as registry_choices
 from mreza.registry.models import Municipality
-from mreza.registry.pagecache import public_page
+from mreza.registry.pagecache import first_pages, public_page
 from mreza.registry.templatetags.places import place_name
 
 PAGE_SIZE = 20
@@ -210,20 +210,8 @@ def library_queryset():
     )
 
 
-def public_library_key(request):
-    """The library's first pages without filters or search, until the library changes (its
-    version is part of the key)."""
-    page = request.GET.get("page", "")
-    if not set(request.GET) <= {"page"} or len(request.GET.getlist("page")) > 1:
-        return None
-    if page and not (page.isascii() and page.isdigit() and str(int(page)) == page):
-        return None
-    if page and not 1 <= int(page) <= 10:
-        return None
-    return (page, search.library_version())
-
-
-@public_page(registry_choices.MUNICIPALITIES, key=public_library_key)
+# the library's first pages without filters or search, until the library changes
+@public_page(search.LIBRARY, registry_choices.MUNICIPALITIES, key=first_pages)
 def practice_list(request):
     choices = filter_choices()
     form = LibraryFilterForm(request.GET or None, choices=choices)
